@@ -27,11 +27,11 @@ func TestParseID(t *testing.T) {
 		{in: "oai:arXiv.org:cond-mat/0102536", id: "cond-mat/0102536"},
 		{in: "HEP-TH/9901001", id: "hep-th/9901001"},
 		{in: "", bad: true},
-		{in: "2310.0611", id: "", bad: true},       // four digits after 2015
-		{in: "1401.12345", id: "", bad: true},      // five digits before 2015
-		{in: "2313.06110", id: "", bad: true},      // month 13
-		{in: "0612.0001", id: "", bad: true},       // before new-style ids began
-		{in: "hep-th/9913001", id: "", bad: true},  // month 13
+		{in: "2310.0611", id: "", bad: true},      // four digits after 2015
+		{in: "1401.12345", id: "", bad: true},     // five digits before 2015
+		{in: "2313.06110", id: "", bad: true},     // month 13
+		{in: "0612.0001", id: "", bad: true},      // before new-style ids began
+		{in: "hep-th/9913001", id: "", bad: true}, // month 13
 		{in: "hello world", bad: true},
 		{in: "2310.06110vx", bad: true},
 		{in: "<script>", bad: true},
