@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 
+	"github.com/paperboy/paperboy/internal/community"
 	"github.com/paperboy/paperboy/internal/demo"
 	"github.com/paperboy/paperboy/internal/ingest"
 	"github.com/paperboy/paperboy/internal/sqlite"
@@ -55,13 +56,12 @@ func createDemo(ctx context.Context, path string, logger *slog.Logger, stdout, s
 			store.Close()
 			return err
 		}
-		rep, err := im.ImportReader(ctx, file.Name, rc)
+		_, err = im.ImportReader(ctx, file.Name, rc) // its summary goes to stderr
 		rc.Close()
 		if err != nil {
 			store.Close()
 			return fmt.Errorf("demo: import %s: %w", file.Name, err)
 		}
-		fmt.Fprintln(stdout, rep)
 	}
 	if err := seedDemo(ctx, store, logger); err != nil {
 		store.Close()
@@ -77,7 +77,14 @@ func createDemo(ctx context.Context, path string, logger *slog.Logger, stdout, s
 	return nil
 }
 
-// seedDemo adds what makes the demo look alive beyond the imported papers.
+// seedDemo adds a few Paperboy votes from demo accounts to the latest days,
+// so that trending has votes to work with; the pages say they are seeded.
 func seedDemo(ctx context.Context, store *sqlite.Store, logger *slog.Logger) error {
+	svc := community.New(store, nil, nil, community.Options{Logger: logger})
+	n, err := svc.SeedDemoVotes(ctx, 7, 5, 1)
+	if err != nil {
+		return fmt.Errorf("demo: seed votes: %w", err)
+	}
+	logger.Info("seeded demo votes", "votes", n, "voters", len(community.DemoVoters))
 	return nil
 }

@@ -55,8 +55,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if more := rep.Rejected - len(rep.Rejects); more > 0 {
 			fmt.Fprintf(stderr, "rejected %d more records in %s\n", more, path)
 		}
-		fmt.Fprintln(stdout, rep)
-		if err != nil {
+		if err != nil { // the importer wrote the summary of a whole file to stderr
 			fmt.Fprintf(stderr, "paperboy: import %s: %v\n", path, err)
 			failed = append(failed, path)
 			if ctx.Err() != nil {

@@ -6,6 +6,5 @@ import (
 	"io"
 )
 
-func runUser(ctx context.Context, args []string, stdout, stderr io.Writer) error  { return errors.New("todo") }
 func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error  { return errors.New("todo") }
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error { return errors.New("todo") }

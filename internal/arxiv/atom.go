@@ -12,12 +12,8 @@ import (
 	"github.com/paperboy/paperboy/internal/paper"
 )
 
-const (
-	nsAtom       = "http://www.w3.org/2005/Atom"
-	nsArxivAtom  = "http://arxiv.org/schemas/atom"
-	nsOpenSearch = "http://a9.com/-/spec/opensearch/1.1/"
-	apiErrorsID  = "http://arxiv.org/api/errors"
-)
+// apiErrorsID starts the id of the API's error entries.
+const apiErrorsID = "http://arxiv.org/api/errors"
 
 // APIError is an error answer of the arXiv API: a feed whose single entry
 // has an id under http://arxiv.org/api/errors.
@@ -33,17 +29,18 @@ func (e *APIError) Is(target error) bool {
 	return target == paper.ErrInvalid && strings.Contains(e.ID, "incorrect_id")
 }
 
-// atomEntry is one <entry> of an arXiv API feed.
+// atomEntry is one <entry> of an arXiv API feed. Atom elements match in any
+// namespace, so a feed saved without its xmlns still reads.
 type atomEntry struct {
-	ID        string `xml:"http://www.w3.org/2005/Atom id"`
-	Published string `xml:"http://www.w3.org/2005/Atom published"`
-	Updated   string `xml:"http://www.w3.org/2005/Atom updated"`
-	Title     string `xml:"http://www.w3.org/2005/Atom title"`
-	Summary   string `xml:"http://www.w3.org/2005/Atom summary"`
+	ID        string `xml:"id"`
+	Published string `xml:"published"`
+	Updated   string `xml:"updated"`
+	Title     string `xml:"title"`
+	Summary   string `xml:"summary"`
 	Authors   []struct {
-		Name         string   `xml:"http://www.w3.org/2005/Atom name"`
+		Name         string   `xml:"name"`
 		Affiliations []string `xml:"http://arxiv.org/schemas/atom affiliation"`
-	} `xml:"http://www.w3.org/2005/Atom author"`
+	} `xml:"author"`
 	Comment    string `xml:"http://arxiv.org/schemas/atom comment"`
 	JournalRef string `xml:"http://arxiv.org/schemas/atom journal_ref"`
 	DOI        string `xml:"http://arxiv.org/schemas/atom doi"`
@@ -52,7 +49,7 @@ type atomEntry struct {
 	} `xml:"http://arxiv.org/schemas/atom primary_category"`
 	Categories []struct {
 		Term string `xml:"term,attr"`
-	} `xml:"http://www.w3.org/2005/Atom category"`
+	} `xml:"category"`
 }
 
 // arXiv categories ("cs.LG", "hep-th", "q-bio.NC"), not the ACM ("I.2.6") or
@@ -88,7 +85,7 @@ func (a *atomReader) next() (Record, error) {
 			if a.depth == 0 && t.Name.Local != "feed" {
 				return Record{}, fmt.Errorf("%w: root <%s> is not an Atom <feed>", ErrUnknownFormat, t.Name.Local)
 			}
-			if a.depth == 1 && t.Name.Space == nsAtom && t.Name.Local == "entry" {
+			if a.depth == 1 && t.Name.Local == "entry" {
 				var e atomEntry
 				if err := a.dec.DecodeElement(&e, &t); err != nil {
 					return Record{}, xmlError(a.dec, err)
@@ -100,7 +97,7 @@ func (a *atomReader) next() (Record, error) {
 				rec.Paper, rec.Err = e.paper()
 				return rec, nil
 			}
-			if a.depth == 1 && t.Name.Space == nsOpenSearch && t.Name.Local == "totalResults" {
+			if a.depth == 1 && t.Name.Local == "totalResults" {
 				var s string
 				if err := a.dec.DecodeElement(&s, &t); err != nil {
 					return Record{}, xmlError(a.dec, err)

@@ -1,15 +1,6 @@
 package arxiv
 
-import (
-	"regexp"
-	"strings"
-)
-
-var (
-	andRe    = regexp.MustCompile(`\s+and\s+`)
-	suffixRe = regexp.MustCompile(`^(?:Jr|Sr|Jnr|Snr)\.?$|^(?:II|III|IV)$`)
-	etAlRe   = regexp.MustCompile(`(?i)^et\.?\s+al\.?$`)
-)
+import "strings"
 
 // SplitAuthors splits an arXiv author string ("A. Smith, B. Jones (MIT) and
 // C. Wu, Jr.") into names. Affiliations in parentheses are dropped, nested
@@ -18,19 +9,24 @@ var (
 func SplitAuthors(s string) []string {
 	s = dropParens(s)
 	var out []string
-	for _, piece := range strings.Split(s, ",") {
-		for _, name := range andRe.Split(piece, -1) {
-			name = strings.Join(strings.Fields(name), " ")
-			name = strings.TrimPrefix(name, "and ")
-			name = strings.TrimSuffix(name, " and")
-			switch {
-			case name == "" || name == "and" || etAlRe.MatchString(name):
-				continue
-			case suffixRe.MatchString(name) && len(out) > 0:
-				out[len(out)-1] += " " + name
+	for piece := range strings.SplitSeq(s, ",") {
+		// Split on the word "and", never inside a name ("Anand").
+		words := strings.Fields(piece)
+		start := 0
+		for i := 0; i <= len(words); i++ {
+			if i < len(words) && words[i] != "and" {
 				continue
 			}
-			out = append(out, name)
+			if name := strings.Join(words[start:i], " "); name != "" {
+				switch {
+				case isEtAl(name):
+				case isSuffix(name) && len(out) > 0:
+					out[len(out)-1] += " " + name
+				default:
+					out = append(out, name)
+				}
+			}
+			start = i + 1
 		}
 	}
 	return out
@@ -63,4 +59,18 @@ func dropParens(s string) string {
 // joinName builds "Forenames Keyname Suffix" from arXiv's parsed author parts.
 func joinName(keyname, forenames, suffix string) string {
 	return strings.Join(strings.Fields(forenames+" "+keyname+" "+suffix), " ")
+}
+
+// isSuffix reports a generational suffix that arXiv authors put after a comma.
+func isSuffix(s string) bool {
+	switch strings.TrimSuffix(s, ".") {
+	case "Jr", "Sr", "Jnr", "Snr", "II", "III", "IV":
+		return true
+	}
+	return false
+}
+
+func isEtAl(s string) bool {
+	s = strings.ToLower(strings.ReplaceAll(s, ".", ""))
+	return s == "et al"
 }

@@ -9,12 +9,6 @@ import (
 	"github.com/paperboy/paperboy/internal/paper"
 )
 
-const (
-	nsOAI      = "http://www.openarchives.org/OAI/2.0/"
-	nsArXiv    = "http://arxiv.org/OAI/arXiv/"
-	nsArXivRaw = "http://arxiv.org/OAI/arXivRaw/"
-)
-
 // OAIError is an OAI-PMH error answer (<error code="...">).
 type OAIError struct {
 	Code    string // badArgument, badResumptionToken, noRecordsMatch, idDoesNotExist, ...

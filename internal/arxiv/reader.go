@@ -29,8 +29,9 @@ const (
 // ErrUnknownFormat is returned by Detect for input in none of the formats.
 var ErrUnknownFormat = errors.New("unknown metadata format")
 
-// Record is one paper read from a document. Err is set when this record is
-// unusable (malformed line, invalid paper); reading goes on after it.
+// Record is one paper read from a document. Err, a *RecordError, is set when
+// this record is unusable (malformed line, invalid paper); reading goes on
+// after it.
 type Record struct {
 	Paper  paper.Paper
 	N      int   // record number in the document, from 1
@@ -162,10 +163,20 @@ func (r *Reader) Next() (Record, error) {
 		rec.Err = rec.Paper.Validate()
 	}
 	if rec.Err != nil {
-		rec.Err = fmt.Errorf("record %d (line %d): %w", rec.N, rec.Line, rec.Err)
+		rec.Err = &RecordError{N: rec.N, Line: rec.Line, Err: rec.Err}
 	}
 	return rec, nil
 }
+
+// RecordError is why one record was unusable, and where it is.
+type RecordError struct {
+	N    int // record number
+	Line int // line where the record starts
+	Err  error
+}
+
+func (e *RecordError) Error() string { return fmt.Sprintf("line %d: %v", e.Line, e.Err) }
+func (e *RecordError) Unwrap() error { return e.Err }
 
 // All iterates over the records; a document error ends the sequence with
 // that error (io.EOF is not reported).

@@ -33,3 +33,7 @@ func mac(key []byte, msg string) string {
 	h.Write([]byte(msg))
 	return base64.RawURLEncoding.EncodeToString(h.Sum(nil))
 }
+
+// MAC is HMAC-SHA256 of msg under key, URL-safe base64: for tokens that the
+// server can check without storing them.
+func MAC(key []byte, msg string) string { return mac(key, msg) }

@@ -181,3 +181,12 @@ func TestParseSort(t *testing.T) {
 		t.Error("ParseSort(random): no error")
 	}
 }
+
+func BenchmarkTidyText(b *testing.B) {
+	plain := strings.Repeat("Large language models are trained on  web text and\nevaluated on benchmarks. ", 12)
+	latex := plain + `We bound the error by $O(\sqrt{n}\log n)$ with $\alpha \leq 1$ \cite{x}.`
+	for b.Loop() {
+		TidyText(plain)
+		TidyText(latex)
+	}
+}

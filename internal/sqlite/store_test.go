@@ -46,9 +46,9 @@ func samplePapers() []paper.Paper {
 		},
 		{
 			ID: "2309.10986", Title: "Research on the Impact of Executive Shareholding on New Investment in  Enterprises Based on Multivariable Linear Regression Model",
-			Authors:    []string{"Shanyi Zhou", "Ning Yan"},
-			Categories: []string{"math.NA", "econ.GN"},
-			Abstract:   "Based on principal-agent theory and optimal contract theory, companies usethe method of increasing executives' shareholding.",
+			Authors:     []string{"Shanyi Zhou", "Ning Yan"},
+			Categories:  []string{"math.NA", "econ.GN"},
+			Abstract:    "Based on principal-agent theory and optimal contract theory, companies usethe method of increasing executives' shareholding.",
 			ListingDate: day("2023-09-21"),
 		},
 		{
@@ -266,4 +266,20 @@ func TestReopen(t *testing.T) {
 		t.Errorf("journal mode %q", mode)
 	}
 	_ = sql.ErrNoRows
+}
+
+func TestUpsertSameIDTwiceInOneBatch(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	a := normalized(samplePapers())[:1]
+	b := normalized(samplePapers())[:1]
+	b[0].Comments = "ACL 2024"
+	res, err := s.UpsertPapers(ctx, append(a, b...))
+	if err != nil || res.New != 1 || res.Updated != 1 {
+		t.Fatalf("upsert = %+v, %v", res, err)
+	}
+	got, _ := s.Paper(ctx, a[0].ID)
+	if got.Comments != "ACL 2024" {
+		t.Errorf("second record lost: %+v", got)
+	}
 }

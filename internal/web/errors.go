@@ -17,6 +17,7 @@ type Error struct {
 	Status  int
 	Message string // shown to the reader
 	Err     error  // the cause, for logs; may be nil
+	Hint    Link   // a way on, shown under the message; optional
 }
 
 func (e *Error) Error() string {
@@ -62,7 +63,11 @@ func (s *Server) adapt(h HandlerFunc) http.Handler {
 		if status >= 500 {
 			s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "status", status, "err", err)
 		}
-		s.renderError(w, r, status, msg)
+		var hint Link
+		if we := (*Error)(nil); errors.As(err, &we) {
+			hint = we.Hint
+		}
+		s.renderError(w, r, status, msg, hint)
 	})
 }
 
@@ -98,11 +103,12 @@ type ErrorPage struct {
 	Status  int
 	Heading string
 	Message string
+	Hint    Link
 }
 
 // renderError writes an error page. If even that fails, it falls back to
 // plain text so the reader always gets the status.
-func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int, msg string) {
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int, msg string, hint Link) {
 	heading := http.StatusText(status)
 	switch status {
 	case http.StatusNotFound:
@@ -112,7 +118,7 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int,
 	case http.StatusInternalServerError:
 		heading = "Something went wrong"
 	}
-	pg := &ErrorPage{Base: s.newBase(r, heading), Status: status, Heading: heading, Message: msg}
+	pg := &ErrorPage{Base: s.newBase(r, heading), Status: status, Heading: heading, Message: msg, Hint: hint}
 	pg.NoIndex = true
 	if err := s.render(w, r, status, "error", pg); err != nil {
 		s.log.Error("render error page", "err", err, "status", status)

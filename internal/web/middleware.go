@@ -85,7 +85,7 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 				"panic", fmt.Sprint(v), "stack", string(debug.Stack()))
 			if sw.status == 0 {
 				s.renderError(sw, r, http.StatusInternalServerError,
-					"Something went wrong on our side. Please try again in a moment.")
+					"Something went wrong on our side. Please try again in a moment.", Link{})
 			}
 		}()
 		next.ServeHTTP(sw, r)
@@ -106,7 +106,7 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
-		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
 		next.ServeHTTP(w, r)
 	})
 }

@@ -19,7 +19,8 @@ type Base struct {
 	NoIndex     bool   // error and empty pages ask robots not to index them
 	Path        string // the request path, for "you are here" styling
 	Query       string // the search box's value
-	Nav         string // the header item to highlight: "day", "week", "month", "search", ...
+	Nav         string // the header item to highlight: "date", "week", "month", "search", ...
+	ListPath    string // the list being shown, with its query: category chips filter it
 
 	// Filled by the community layer through WithSession. The layout shows
 	// login/signup links while User is nil.
@@ -41,6 +42,8 @@ type User struct {
 	Username string
 	Name     string // display name; "" shows Username
 	IsAdmin  bool
+	// IsModerator: may hide comments and suspend users (admins are moderators too).
+	IsModerator bool
 }
 
 // Flash is a one-time message shown at the top of a page ("Check your mail").
@@ -98,6 +101,7 @@ type Link struct {
 	URL     string
 	Current bool   // aria-current: the page or option being shown
 	Title   string // tooltip, optional
+	Icon    string // an icon name for templates that show one ("pdf", "code")
 }
 
 // PaperHook fills optional parts of a paper page (similar papers, the

@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"path"
 	"sort"
 	"strconv"
@@ -129,16 +130,20 @@ func (s *Server) funcs() template.FuncMap {
 		"isoDate":  func(t time.Time) string { return t.UTC().Format("2006-01-02") },
 		// utc is the server-side text of a <time> that app.js turns into the
 		// reader's local time.
-		"utc":       func(t time.Time) string { return t.UTC().Format("Jan 2, 2006 15:04 UTC") },
-		"rfc3339":   func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-		"dayURL":    func(t time.Time) string { return "/papers/date/" + t.UTC().Format("2006-01-02") },
-		"paperURL":  paperPath,
-		"plural":    plural,
-		"number":    number,
-		"upvoteTip": upvoteTip,
-		"card":      func(pg page, p paper.Paper) Card { return Card{Paper: &p, Page: pg.base()} },
-		"domain":    domain,
-		"add":       func(a, b int) int { return a + b },
+		"utc":         func(t time.Time) string { return t.UTC().Format("Jan 2, 2006 15:04 UTC") },
+		"rfc3339":     func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"dayURL":      func(t time.Time) string { return "/papers/date/" + t.UTC().Format("2006-01-02") },
+		"paperURL":    paperPath,
+		"plural":      plural,
+		"number":      number,
+		"upvoteTip":   upvoteTip,
+		"card":        func(pg page, p paper.Paper) Card { return Card{Paper: &p, Page: pg.base()} },
+		"domain":      domain,
+		"slug":        slug,
+		"tidy":        paper.TidyText,
+		"catURL":      catURL,
+		"licenseName": licenseName,
+		"add":         func(a, b int) int { return a + b },
 	}
 }
 
@@ -189,4 +194,45 @@ func upvoteTip(p *paper.Paper) string {
 func domain(u string) string {
 	u = strings.TrimPrefix(strings.TrimPrefix(u, "https://"), "http://")
 	return strings.TrimPrefix(strings.TrimSuffix(u, "/"), "www.")
+}
+
+// slug makes an id usable in HTML ids and fragments: "hep-th/9901001" -> "hep-th-9901001".
+func slug(id string) string { return strings.NewReplacer("/", "-", ".", "-").Replace(id) }
+
+// catURL is where a category chip leads: the list being shown, filtered by
+// the category, or else the paper's month filtered by it.
+func catURL(pg page, p *paper.Paper, cat string) string {
+	list := pg.base().ListPath
+	if list == "" {
+		m := p.Month()
+		if m.IsZero() {
+			return ""
+		}
+		list = periodPath(paper.MonthPeriod(m))
+	}
+	u, err := url.Parse(list)
+	if err != nil {
+		return ""
+	}
+	return withQuery(u.Path, u.Query(), "cat", cat, "p", "")
+}
+
+// licenseName names the licences arXiv offers by their URL.
+func licenseName(u string) string {
+	l := strings.ToLower(u)
+	switch {
+	case strings.Contains(l, "arxiv.org/licenses/nonexclusive-distrib"):
+		return "arXiv non-exclusive licence"
+	case strings.Contains(l, "publicdomain/zero"):
+		return "CC0 1.0"
+	case strings.Contains(l, "creativecommons.org/licenses/"):
+		rest := l[strings.Index(l, "/licenses/")+len("/licenses/"):]
+		parts := strings.Split(strings.Trim(rest, "/"), "/")
+		name := "CC " + strings.ToUpper(parts[0])
+		if len(parts) > 1 {
+			name += " " + parts[1]
+		}
+		return name
+	}
+	return domain(u)
 }

@@ -16,23 +16,6 @@ import (
 	"github.com/paperboy/paperboy/internal/paper"
 )
 
-// Config is what the web layer needs. Store is required; the rest has defaults.
-type Config struct {
-	Store  paper.Store
-	Logger *slog.Logger // nil: discard
-	// BaseURL is the public address ("https://papers.example.org"), used for
-	// canonical links. Empty: taken from each request's Host.
-	BaseURL string
-	// Now is the clock; nil: time.Now. Tests set it.
-	Now func() time.Time
-	// SiteName is shown in the header and titles; empty: "Paperboy".
-	SiteName string
-	// PageSize is the number of papers per feed page; 0: 30.
-	PageSize int
-	// Extensions add fields below (one per dependency, e.g. a searcher or the
-	// community store), defined as interfaces in their own files of this package.
-}
-
 // Server holds the parsed templates, the assets and the dependencies.
 type Server struct {
 	cfg     Config

@@ -1,6 +1,7 @@
 package keyword
 
 import (
+	"hash/fnv"
 	"math"
 	"runtime"
 	"strings"
@@ -36,11 +37,11 @@ const (
 
 // Params are the BM25F parameters. The zero value is not useful; use DefaultParams.
 type Params struct {
-	K1          float64
-	TitleWeight float64 // the title counts this many times an abstract word
+	K1           float64
+	TitleWeight  float64 // the title counts this many times an abstract word
 	AuthorWeight float64
-	TitleB      float64 // length normalisation per field
-	AbstractB   float64
+	TitleB       float64 // length normalisation per field
+	AbstractB    float64
 }
 
 // DefaultParams are standard BM25 (k1 1.2, b 0.75) with the title weighted
@@ -76,6 +77,7 @@ type Index struct {
 	cats    []uint16
 	catIDs  map[string]uint16
 	catName []string
+	hashes  []uint64 // content hash per doc: a rewrite that changes no indexed field (a vote) is skipped
 	deleted []uint64 // bitset of replaced docs (tombstones)
 	ndel    int
 
@@ -83,8 +85,8 @@ type Index struct {
 	// comparable. Estimated from the first papers indexed: length
 	// normalisation is insensitive to small errors in them.
 	avgTitle, avgAbs, avgAu float64
-	frozen                   bool
-	pending                  []Doc // papers held back until the averages are known
+	frozen                  bool
+	pending                 []Doc // papers held back until the averages are known
 }
 
 // freezeAfter is how many papers decide the average field lengths.
@@ -134,7 +136,7 @@ func (ix *Index) Stats() Stats {
 	for _, id := range ix.ids {
 		b += int64(len(id)) + 16 + 16 + 4 + 8 // ids slice + byID map
 	}
-	b += int64(cap(ix.days))*4 + int64(cap(ix.catOff))*4 + int64(cap(ix.cats))*2 + int64(cap(ix.deleted))*8
+	b += int64(cap(ix.days))*4 + int64(cap(ix.catOff))*4 + int64(cap(ix.cats))*2 + int64(cap(ix.deleted))*8 + int64(cap(ix.hashes))*8
 	s.Bytes = b
 	return s
 }
@@ -226,9 +228,8 @@ func (ix *Index) analyseAll(docs []Doc) []analysed {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			st := NewStemmer()
 			for i := w; i < len(docs); i += workers {
-				out[i] = ix.analyse(st, docs[i])
+				out[i] = ix.analyse(docs[i])
 			}
 		}()
 	}
@@ -237,7 +238,7 @@ func (ix *Index) analyseAll(docs []Doc) []analysed {
 }
 
 // analyse computes a paper's terms and their impacts (BM25F).
-func (ix *Index) analyse(st *Stemmer, d Doc) analysed {
+func (ix *Index) analyse(d Doc) analysed {
 	p := ix.params
 	type tfs struct{ title, abs, au float64 }
 	counts := make(map[string]*tfs, 128)
@@ -256,7 +257,7 @@ func (ix *Index) analyse(st *Stemmer, d Doc) analysed {
 		if IsStopWord(t.Word) {
 			return
 		}
-		s := st.Stem(t.Word)
+		s := CachedStem(t.Word)
 		get(s).title++
 		titleTF[s]++
 	})
@@ -265,13 +266,13 @@ func (ix *Index) analyse(st *Stemmer, d Doc) analysed {
 		if IsStopWord(t.Word) {
 			return
 		}
-		get(st.Stem(t.Word)).abs++
+		get(CachedStem(t.Word)).abs++
 	})
 	authorToks := map[string]bool{}
 	for _, a := range d.Authors {
 		Tokens(a, func(t Token) {
 			lu++
-			get(st.Stem(t.Word)).au++
+			get(CachedStem(t.Word)).au++
 			authorToks[t.Word] = true
 		})
 	}
@@ -301,9 +302,14 @@ func quantise(s float64) uint8 {
 // appendDoc adds one analysed paper. Caller holds the write lock.
 func (ix *Index) appendDoc(a *analysed) {
 	d := &a.doc
+	h := docHash(d)
 	if old, ok := ix.byID[d.ID]; ok {
+		if ix.hashes[old] == h {
+			return
+		}
 		ix.tombstone(old)
 	}
+	ix.hashes = append(ix.hashes, h)
 	n := uint32(len(ix.ids))
 	ix.ids = append(ix.ids, strings.Clone(d.ID))
 	ix.byID[ix.ids[n]] = n
@@ -337,6 +343,22 @@ func (ix *Index) appendDoc(a *analysed) {
 		l.imp = append(l.imp, t.imp)
 		l.maxImp = max(l.maxImp, t.imp)
 	}
+}
+
+func docHash(d *Doc) uint64 {
+	h := fnv.New64a()
+	w := func(s string) { h.Write([]byte(s)); h.Write([]byte{0}) }
+	w(d.Title)
+	w(d.Abstract)
+	for _, a := range d.Authors {
+		w(a)
+	}
+	w("\x01")
+	for _, c := range d.Categories {
+		w(c)
+	}
+	w(d.Day.Format(time.DateOnly))
+	return h.Sum64()
 }
 
 func (ix *Index) tombstone(d uint32) {
@@ -384,4 +406,22 @@ func (ix *Index) DocDay(id string) time.Time {
 		return time.Time{}
 	}
 	return dayTime(ix.days[d])
+}
+
+// SampleIDs returns up to n ids of live papers, spread evenly over the
+// index (for benchmarks).
+func (ix *Index) SampleIDs(n int) []string {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if n <= 0 || len(ix.ids) == 0 {
+		return nil
+	}
+	step := max(len(ix.ids)/n, 1)
+	var out []string
+	for d := 0; d < len(ix.ids) && len(out) < n; d += step {
+		if ix.deleted[d/64]&(1<<(d%64)) == 0 {
+			out = append(out, ix.ids[d])
+		}
+	}
+	return out
 }

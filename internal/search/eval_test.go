@@ -1,0 +1,135 @@
+package search
+
+import (
+	"bytes"
+	"context"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/paperboy/paperboy/internal/embed"
+	"github.com/paperboy/paperboy/internal/paper"
+	"github.com/paperboy/paperboy/internal/semantic"
+	"github.com/paperboy/paperboy/internal/sqlite"
+)
+
+func TestScore(t *testing.T) {
+	m := score([]string{"a", "b", "c"}, []string{"b"})
+	if m.MRR != 0.5 || m.Recall != 1 || math.Abs(m.NDCG-1/math.Log2(3)) > 1e-12 {
+		t.Errorf("%+v", m)
+	}
+	m = score([]string{"a", "b"}, []string{"b", "x"})
+	if m.Recall != 0.5 || m.MRR != 0.5 {
+		t.Errorf("%+v", m)
+	}
+	if m := score(nil, []string{"x"}); m != (Metrics{}) {
+		t.Errorf("%+v", m)
+	}
+}
+
+func TestReadJudgementsErrors(t *testing.T) {
+	for in, want := range map[string]string{
+		`{"query": "x", "relevant": ["2401.00001"]}` + "\n{bad": "line 2",
+		`{"query": "", "relevant": ["2401.00001"]}`:             "line 1: empty query",
+		`{"query": "x", "relevant": []}`:                        "line 1: no relevant",
+		`{"query": "x", "relevant": ["nonsense"]}`:              "line 1",
+		"": "no queries",
+	} {
+		_, err := ReadJudgements(strings.NewReader(in))
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: %v, want %q", in, err, want)
+		}
+	}
+}
+
+// demo is the demo library (every paper of /work/shared/data/*.jsonl) in a
+// real store, loaded once for the tests that need it.
+var demo struct {
+	once sync.Once
+	st   *sqlite.Store
+	err  error
+}
+
+func demoStore(t *testing.T) *sqlite.Store {
+	t.Helper()
+	files, _ := filepath.Glob("/work/shared/data/*.jsonl")
+	if len(files) == 0 {
+		t.Skip("demo data not present")
+	}
+	if testing.Short() {
+		t.Skip("loads 14k papers")
+	}
+	demo.once.Do(func() {
+		dir, err := os.MkdirTemp("", "search-demo")
+		if err != nil {
+			demo.err = err
+			return
+		}
+		st, err := sqlite.Open(context.Background(), filepath.Join(dir, "demo.db"))
+		if err != nil {
+			demo.err = err
+			return
+		}
+		var all []paper.Paper
+		for _, f := range files {
+			all = append(all, readPapers(t, f)...)
+		}
+		for i := 0; i < len(all); i += 2000 {
+			if _, err := st.UpsertPapers(context.Background(), all[i:min(i+2000, len(all))]); err != nil {
+				demo.err = err
+				return
+			}
+		}
+		demo.st = st
+	})
+	if demo.err != nil {
+		t.Fatal(demo.err)
+	}
+	return demo.st
+}
+
+// demoSemantic is the real semantic engine (the embedded static model) over the demo store.
+func demoSemantic(t *testing.T, st *sqlite.Store) *semantic.Engine {
+	t.Helper()
+	emb, err := embed.Default()
+	if err != nil {
+		t.Skipf("no embedding model: %v", err)
+	}
+	eng := semantic.New(st, emb, semantic.Options{Logger: quiet, NoBackgroundTraining: true})
+	return eng
+}
+
+// TestEvaluateRelevance runs the relevance set over the demo library with
+// the real engines and prints the table (go test -run TestEvaluateRelevance
+// -v). Hybrid must rank at least as well as keyword search on both halves
+// of the set (nDCG@10), and the semantic leg must work on its own.
+func TestEvaluateRelevance(t *testing.T) {
+	st := demoStore(t)
+	rel, err := os.ReadFile("../../testdata/relevance.jsonl")
+	if err != nil {
+		t.Skip("no relevance set")
+	}
+	svc := New(st, demoSemantic(t, st), Options{Logger: quiet})
+	if err := svc.Build(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	tab, err := Evaluate(context.Background(), svc, bytes.NewReader(rel))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	tab.Print(&b)
+	t.Logf("\n%s", b.String())
+	for _, sp := range tab.Splits {
+		kw, hy, se := tab.Cells[sp][ModeKeyword], tab.Cells[sp][ModeHybrid], tab.Cells[sp][ModeSemantic]
+		if hy.NDCG < kw.NDCG {
+			t.Errorf("split %q: hybrid %+v ranks worse than keyword %+v", sp, hy, kw)
+		}
+		if se.Recall < 0.3 {
+			t.Errorf("split %q: semantic search finds too little: %+v", sp, se)
+		}
+	}
+}
