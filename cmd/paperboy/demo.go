@@ -49,19 +49,9 @@ func createDemo(ctx context.Context, path string, logger *slog.Logger, stdout, s
 		return err
 	}
 	fmt.Fprintf(stdout, "Creating %s from the bundled real papers...\n", path)
-	im := &ingest.Importer{Store: store, Progress: stderr, Logger: logger}
-	for _, file := range demo.Files() {
-		rc, err := file.Open()
-		if err != nil {
-			store.Close()
-			return err
-		}
-		_, err = im.ImportReader(ctx, file.Name, rc) // its summary goes to stderr
-		rc.Close()
-		if err != nil {
-			store.Close()
-			return fmt.Errorf("demo: import %s: %w", file.Name, err)
-		}
+	if err := importDemo(ctx, store, logger, stderr); err != nil {
+		store.Close()
+		return err
 	}
 	if err := seedDemo(ctx, store, logger); err != nil {
 		store.Close()
@@ -86,5 +76,22 @@ func seedDemo(ctx context.Context, store *sqlite.Store, logger *slog.Logger) err
 		return fmt.Errorf("demo: seed votes: %w", err)
 	}
 	logger.Info("seeded demo votes", "votes", n, "voters", len(community.DemoVoters))
+	return nil
+}
+
+// importDemo imports the bundled papers into store.
+func importDemo(ctx context.Context, store *sqlite.Store, logger *slog.Logger, progress io.Writer) error {
+	im := &ingest.Importer{Store: store, Progress: progress, Logger: logger}
+	for _, file := range demo.Files() {
+		rc, err := file.Open()
+		if err != nil {
+			return err
+		}
+		_, err = im.ImportReader(ctx, file.Name, rc) // its summary goes to progress
+		rc.Close()
+		if err != nil {
+			return fmt.Errorf("demo: import %s: %w", file.Name, err)
+		}
+	}
 	return nil
 }

@@ -69,8 +69,9 @@ type Options struct {
 	// Requests per page kind; default 300.
 	Requests int
 	// Handler builds the web handler on a store, for server times through
-	// the real pages (web.New(web.Config{Store: st})). Nil: the store only.
-	Handler func(paper.Store) (http.Handler, error)
+	// the real pages: the handler `paperboy serve` serves (web.New with the
+	// community layer...). Nil: the store only.
+	Handler func(*sqlite.Store) (http.Handler, error)
 	// Out receives the table; default os.Stdout.
 	Out io.Writer
 	// Progress receives progress (a bar on a terminal, lines otherwise); default os.Stderr.

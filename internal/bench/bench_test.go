@@ -13,12 +13,12 @@ import (
 	"time"
 
 	"github.com/paperboy/paperboy/internal/benchdata"
-	"github.com/paperboy/paperboy/internal/paper"
+	"github.com/paperboy/paperboy/internal/sqlite"
 	"github.com/paperboy/paperboy/internal/web"
 )
 
 // webHandler is the real web layer, as the paperboy command passes it.
-func webHandler(st paper.Store) (http.Handler, error) {
+func webHandler(st *sqlite.Store) (http.Handler, error) {
 	srv, err := web.New(web.Config{Store: st})
 	if err != nil {
 		return nil, err
@@ -101,6 +101,23 @@ func TestRun(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, Set{Size: 3000}.file(1))); !os.IsNotExist(err) {
 		t.Errorf("database not removed: %v", err)
+	}
+}
+
+func TestCommand(t *testing.T) {
+	var out, errOut bytes.Buffer
+	dir := t.TempDir()
+	err := Command(context.Background(), []string{"-sizes", "2k", "-dir", dir, "-requests", "5", "-via", "store", "-remove"}, &out, &errOut, webHandler)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, errOut.String())
+	}
+	if !strings.Contains(out.String(), "2k generated") || !strings.Contains(out.String(), " web ") {
+		t.Errorf("table:\n%s", out.String())
+	}
+	for _, args := range [][]string{{"-sizes", "lots"}, {"-nope"}, {"extra"}, {"-via", "fax", "-sizes", "2k", "-dir", dir}} {
+		if err := Command(context.Background(), args, &out, &errOut, nil); err == nil {
+			t.Errorf("Command(%q): no error", args)
+		}
 	}
 }
 

@@ -113,10 +113,10 @@ func (p *Paper) AbsURL() string { return "https://arxiv.org/abs/" + p.ID }
 func (p *Paper) PDFURL() string { return "https://arxiv.org/pdf/" + p.ID }
 
 // DisplayTitle is the title tidied for reading.
-func (p *Paper) DisplayTitle() string { return TidyText(p.Title) }
+func (p *Paper) DisplayTitle() string { return tidyCached(p.Title) }
 
 // DisplayAbstract is the abstract tidied for reading.
-func (p *Paper) DisplayAbstract() string { return TidyText(p.Abstract) }
+func (p *Paper) DisplayAbstract() string { return tidyCached(p.Abstract) }
 
 // Validate reports what makes p unstorable.
 func (p *Paper) Validate() error {

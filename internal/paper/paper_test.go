@@ -1,6 +1,7 @@
 package paper
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -188,5 +189,20 @@ func BenchmarkTidyText(b *testing.B) {
 	for b.Loop() {
 		TidyText(plain)
 		TidyText(latex)
+	}
+}
+
+func TestDisplayTextMemo(t *testing.T) {
+	for i := range tidyMemoSize*2 + 10 { // through both generations and out
+		p := Paper{Title: "A $\\beta$ title " + strings.Repeat("x", i%7), Abstract: fmt.Sprintf("abstract %d with $\\alpha$", i)}
+		if got, want := p.DisplayAbstract(), TidyText(p.Abstract); got != want {
+			t.Fatalf("memo gave %q, want %q", got, want)
+		}
+		if got := p.DisplayTitle(); !strings.HasPrefix(got, "A β title") {
+			t.Fatalf("title %q", got)
+		}
+	}
+	if n := len(tidyMemo.cur) + len(tidyMemo.old); n > 2*tidyMemoSize {
+		t.Errorf("memo holds %d entries", n)
 	}
 }

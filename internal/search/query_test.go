@@ -1,6 +1,7 @@
 package search
 
 import (
+	"context"
 	"time"
 
 	"github.com/paperboy/paperboy/internal/search/keyword"
@@ -97,3 +98,27 @@ func keywordQueryFor(p *Parsed) (q keywordQueryT) {
 type keywordQueryT = keyword.Query
 
 var zeroTime time.Time
+
+// FuzzSearch runs whole searches, every mode, on arbitrary input over a
+// real store: no error, no panic, never more than a page.
+func FuzzSearch(f *testing.F) {
+	for _, s := range []string{"", `"gaussian avatars" -head au:"simon" ti:avatar cat:cs`, "2405.19331", `-"`, "\x00\xff", "model"} {
+		f.Add(s, 0)
+	}
+	papers := readPapers(f, "testdata/papers.jsonl")
+	svc := New(openStore(f, papers), nil, Options{Logger: quiet})
+	if err := svc.Build(context.Background()); err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, s string, offset int) {
+		for _, m := range Modes {
+			r, err := svc.Search(context.Background(), Query{Text: s, Mode: m, Offset: offset % 2000, Limit: 7})
+			if err != nil {
+				t.Fatalf("%q: %v", s, err)
+			}
+			if len(r.Hits) > 7 {
+				t.Fatalf("%q: %d hits", s, len(r.Hits))
+			}
+		}
+	})
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"html/template"
-	"strings"
 	"time"
 
 	"github.com/paperboy/paperboy/internal/paper"
@@ -96,7 +95,8 @@ func (s *Service) Search(ctx context.Context, q Query) (Results, error) {
 		res.Took = time.Since(start)
 		return res, nil
 	}
-	if mode != ModeKeyword && s.sem == nil {
+	engine := s.semantic()
+	if mode != ModeKeyword && engine == nil {
 		if mode == ModeSemantic {
 			res.Notes = append(res.Notes, "Semantic search is not available on this server; showing keyword results.")
 		}
@@ -112,7 +112,7 @@ func (s *Service) Search(ctx context.Context, q Query) (Results, error) {
 
 	kq, stopOnly := s.keywordQuery(&p, q.From, q.To)
 	if stopOnly {
-		res.Notes = append(res.Notes, "Some words are too common to search for and were left out.")
+		res.Notes = append(res.Notes, "Words like \"the\" and \"of\" are too common to search for by keyword; add a more specific word.")
 	}
 	want := offset + limit
 	if offset >= MaxResults {
@@ -138,7 +138,7 @@ func (s *Service) Search(ctx context.Context, q Query) (Results, error) {
 		if filtered {
 			k = min(depth*5, 5000) // over-fetch: filters drop some
 		}
-		hits, err := s.sem.Search(ctx, semText, k)
+		hits, err := engine.Search(ctx, semText, k)
 		if err != nil {
 			return res, fmt.Errorf("semantic search: %w", err)
 		}
@@ -372,8 +372,8 @@ func (s *Service) Similar(ctx context.Context, id string, k int) ([]paper.Paper,
 	}
 	k = min(k, MaxLimit)
 	var ids []string
-	if s.sem != nil {
-		hits, err := s.sem.Similar(ctx, id, k+1)
+	if sem := s.semantic(); sem != nil && s.Ready() {
+		hits, err := sem.Similar(ctx, id, k+1)
 		if err == nil {
 			for _, h := range hits {
 				if h.ID != id && len(ids) < k {
@@ -442,28 +442,4 @@ func (s *Service) moreLikeThis(p *paper.Paper, k int) []string {
 		ids[i] = h.ID
 	}
 	return ids
-}
-
-// Highlight marks the query's words in text (escaped HTML), for callers
-// that render text the search did not (a paper page reached from a search).
-func Highlight(text, query string) template.HTML {
-	p := Parse(query)
-	h := newHighlighter(&p, keyword.Query{})
-	out, _ := h.html(text, nil)
-	return out
-}
-
-// Trim shortens text to about n bytes at a word boundary, with an ellipsis.
-func Trim(text string, n int) string {
-	if len(text) <= n {
-		return text
-	}
-	cut := strings.LastIndexByte(text[:n], ' ')
-	if cut < n/2 {
-		cut = n
-		for cut > 0 && text[cut]&0xC0 == 0x80 {
-			cut--
-		}
-	}
-	return text[:cut] + "…"
 }

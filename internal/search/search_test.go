@@ -394,3 +394,49 @@ func TestSimilarWithoutSemantic(t *testing.T) {
 		t.Errorf("unknown paper: %v", err)
 	}
 }
+
+// Searches run while the index takes in new papers (go test -race).
+func TestSearchDuringRefresh(t *testing.T) {
+	svc, st, papers := newTestService(t, Options{})
+	ctx := context.Background()
+	extra := readPapers(t, "/work/shared/data/arxiv-math-2025-05.jsonl")[:300]
+	distinct := map[string]bool{}
+	for _, p := range append(slices.Clone(papers), extra...) {
+		distinct[p.ID] = true
+	}
+	done := make(chan struct{})
+	errs := make(chan error, 2)
+	for range 2 {
+		go func() {
+			for {
+				select {
+				case <-done:
+					errs <- nil
+					return
+				default:
+				}
+				if _, err := svc.Search(ctx, Query{Text: "graphs and groups", Limit: 5}); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	for i := 0; i < len(extra); i += 50 {
+		if _, err := st.UpsertPapers(ctx, extra[i:i+50]); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Refresh(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(done)
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := svc.Stats().Docs; got != len(distinct) {
+		t.Errorf("%d papers indexed, want %d", got, len(distinct))
+	}
+}

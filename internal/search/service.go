@@ -95,6 +95,15 @@ type Service struct {
 	progress atomic.Int64 // papers indexed during the first build
 
 	buildTime time.Duration
+	semBroken atomic.Bool // the semantic engine failed to load: keyword search only
+}
+
+// semantic is the engine to use, nil when there is none or it failed to load.
+func (s *Service) semantic() Semantic {
+	if s.sem == nil || s.semBroken.Load() {
+		return nil
+	}
+	return s.sem
 }
 
 // New returns a Service over store; sem may be nil (keyword search only).
@@ -118,7 +127,7 @@ func New(store Store, sem Semantic, opts Options) *Service {
 }
 
 // HasSemantic reports whether semantic and hybrid modes are available.
-func (s *Service) HasSemantic() bool { return s.sem != nil }
+func (s *Service) HasSemantic() bool { return s.semantic() != nil }
 
 // Ready reports whether the first build has finished.
 func (s *Service) Ready() bool { return s.ready.Load() }
@@ -178,10 +187,15 @@ func (s *Service) Build(ctx context.Context) error {
 	if s.sem != nil {
 		t0 := time.Now()
 		if err := s.sem.Load(ctx); err != nil {
-			// Keyword search still works; semantic and hybrid report the problem.
-			return fmt.Errorf("load semantic index: %w", err)
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			// Keyword search still works: serve it rather than nothing.
+			s.semBroken.Store(true)
+			s.log.Error("search: semantic engine failed to load; serving keyword search only", "err", err)
+		} else {
+			s.log.Info("search index: semantic index loaded", "took", time.Since(t0).Round(time.Millisecond))
 		}
-		s.log.Info("search index: semantic index loaded", "took", time.Since(t0).Round(time.Millisecond))
 	}
 	s.ready.Store(true)
 	return nil
@@ -217,8 +231,8 @@ func (s *Service) catchUp(ctx context.Context, syncSemantic bool, progress func(
 			docs[i] = docOf(&papers[i])
 		}
 		s.ix.Add(docs)
-		if syncSemantic && s.sem != nil {
-			if err := s.sem.Sync(ctx, papers); err != nil {
+		if sem := s.semantic(); syncSemantic && sem != nil {
+			if err := sem.Sync(ctx, papers); err != nil {
 				return total, fmt.Errorf("semantic sync: %w", err)
 			}
 		}

@@ -283,3 +283,41 @@ func TestUpsertSameIDTwiceInOneBatch(t *testing.T) {
 		t.Errorf("second record lost: %+v", got)
 	}
 }
+
+// Cached counts follow writes, including writes by another connection.
+func TestCountsFollowWrites(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	ps := normalized(samplePapers())
+	if _, err := s.UpsertPapers(ctx, ps[:1]); err != nil {
+		t.Fatal(err)
+	}
+	per, _ := paper.ParsePeriod(paper.PeriodDay, "2024-05-27")
+	for want := 1; want <= 2; want++ {
+		counts, err := s.DayCounts(ctx, day("2024-05-01"), day("2024-06-01"))
+		if err != nil || counts["2024-05-27"] != want {
+			t.Errorf("day counts = %v, %v; want %d", counts, err, want)
+		}
+		page, err := s.Papers(ctx, paper.Filter{Period: &per})
+		if err != nil || page.Total != want {
+			t.Errorf("total = %d, %v; want %d", page.Total, err, want)
+		}
+		other, err := Open(ctx, s.Path()) // another writer, as an import process is
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := other.UpsertPapers(ctx, ps[1:2]); err != nil {
+			t.Fatal(err)
+		}
+		other.Close()
+	}
+}
+
+func TestCountsOnEmptyStore(t *testing.T) {
+	s := openTest(t)
+	for range 2 {
+		if page, err := s.Papers(context.Background(), paper.Filter{}); err != nil || page.Total != 0 {
+			t.Fatalf("empty store: %+v, %v", page, err)
+		}
+	}
+}

@@ -134,12 +134,13 @@ func (s *Store) VectorHashes(ctx context.Context, model string, ids []string) (m
 	return out, nil
 }
 
-// PapersWithoutVectors returns up to limit papers that have no vector for
-// model, in storage order.
-func (s *Store) PapersWithoutVectors(ctx context.Context, model string, limit int) ([]paper.Paper, error) {
+// PapersWithoutVectors returns up to limit papers with ids after afterID
+// ("" to start) that have no vector for model, in id order. Passing the last
+// id of the previous batch pages through a big library without rescanning.
+func (s *Store) PapersWithoutVectors(ctx context.Context, model, afterID string, limit int) ([]paper.Paper, error) {
 	rows, err := s.reader.QueryContext(ctx, `SELECT `+paperColumns+` FROM papers p
-		WHERE NOT EXISTS (SELECT 1 FROM paper_vectors v WHERE v.model = ? AND v.paper_id = p.id)
-		ORDER BY p.pk LIMIT ?`, model, limit)
+		WHERE p.id > ? AND NOT EXISTS (SELECT 1 FROM paper_vectors v WHERE v.model = ? AND v.paper_id = p.id)
+		ORDER BY p.id LIMIT ?`, afterID, model, limit)
 	if err != nil {
 		return nil, fmt.Errorf("papers without vectors: %w", err)
 	}

@@ -36,7 +36,7 @@ func TestVectorsRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	const model = "test-model"
-	without, err := s.PapersWithoutVectors(ctx, model, 10)
+	without, err := s.PapersWithoutVectors(ctx, model, "", 10)
 	if err != nil || len(without) != len(ps) {
 		t.Fatalf("papers without vectors: %d, %v; want %d", len(without), err, len(ps))
 	}
@@ -64,9 +64,13 @@ func TestVectorsRoundTrip(t *testing.T) {
 	if v := got[ids[1]]; math.Abs(float64(v[1]-0.6)) > 0.01 || math.Abs(float64(v[2]+0.8)) > 0.01 {
 		t.Errorf("vector %v, want ≈ [0 0.6 -0.8]", v)
 	}
-	without, _ = s.PapersWithoutVectors(ctx, model, 10)
-	if len(without) != 2 || without[0].Title == "" {
+	without, _ = s.PapersWithoutVectors(ctx, model, "", 10)
+	if len(without) != 2 || without[0].Title == "" || without[0].ID > without[1].ID {
 		t.Errorf("papers without vectors after saving 2 of 4: %d", len(without))
+	}
+	// Paging: after the first, only the second.
+	if next, _ := s.PapersWithoutVectors(ctx, model, without[0].ID, 10); len(next) != 1 || next[0].ID != without[1].ID {
+		t.Errorf("next page: %v", next)
 	}
 	if n, _ := s.CountVectors(ctx, model); n != 2 {
 		t.Errorf("count %d", n)

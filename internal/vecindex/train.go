@@ -10,21 +10,22 @@ import (
 	"slices"
 
 	"github.com/viterin/vek/vek32"
+	"gonum.org/v1/gonum/mat"
 )
 
-// ExactBelow is the size under which the index keeps one list: scanning a
-// few tens of thousands of int8 vectors takes a few milliseconds.
-const ExactBelow = 20000
+// ExactBelow is the size under which the index keeps one list and scores
+// every int8 vector (a few milliseconds).
+const ExactBelow = 10000
 
 // Plan returns the number of lists and probes for n vectors: about 2·√n lists,
-// probing about 1/16 of them. Chosen on real paper vectors (see
+// probing about 1/12 of them. Chosen on real paper vectors (see
 // the benchmarks): recall@10 above 0.9 at 100k and 1M.
 func Plan(n int) (nlist, nprobe int) {
 	if n < ExactBelow {
 		return 1, 1
 	}
 	nlist = int(2 * math.Sqrt(float64(n)))
-	return nlist, max(8, nlist/16)
+	return nlist, max(8, nlist/12)
 }
 
 // NeedsTraining reports whether the index should be (re)trained: it has
@@ -40,11 +41,12 @@ func (x *Index) NeedsTraining() bool {
 }
 
 // Train clusters the current vectors into nlist lists (spherical k-means on
-// a sample, then every vector to its nearest centroid) and sets nprobe.
-// Searches, additions and deletions go on meanwhile: training reads only
-// rows that exist when it starts, which are never overwritten while it runs,
-// and the vectors added meanwhile are assigned at the end. nlist <= 1 makes
-// the index exact again.
+// a sample, then every vector to its nearest centroid), learns the
+// projection scanned first (the sample's top principal directions), and sets
+// nprobe. Searches, additions and deletions go on meanwhile: training reads
+// only rows that exist when it starts, which are never overwritten while it
+// runs, and the vectors added meanwhile are assigned at the end. nlist <= 1
+// makes the index exact again.
 func (x *Index) Train(nlist, nprobe int, seed uint64) error {
 	x.mu.Lock()
 	if x.training {
@@ -52,7 +54,7 @@ func (x *Index) Train(nlist, nprobe int, seed uint64) error {
 		return fmt.Errorf("vecindex: already training")
 	}
 	x.training, x.dirty = true, map[int32]bool{}
-	chunks := slices.Clone(x.chunks)
+	fine, scales := slices.Clone(x.fine), x.scales
 	var live []int32
 	for _, l := range x.lists {
 		live = append(live, l...)
@@ -67,24 +69,55 @@ func (x *Index) Train(nlist, nprobe int, seed uint64) error {
 		x.mu.Unlock()
 	}()
 
-	dim := x.dim
-	var cents []float32
-	if nlist > 1 && len(live) >= nlist {
-		cents = x.kmeans(chunks, live, nlist, 8, seed)
-	} else {
-		nlist, cents = 1, nil
+	dim, pdim := x.dim, x.pdim
+	vec := func(dst []float32, s int32) { dequantize(dst, fineRow(fine, dim, s), scales[s]) }
+	if nlist <= 1 || len(live) < nlist {
+		x.mu.Lock()
+		defer x.mu.Unlock()
+		all := make([]int32, 0, len(x.where))
+		for _, l := range x.lists {
+			all = append(all, l...)
+		}
+		for i, s := range all {
+			x.listOf[s], x.posOf[s] = 0, int32(i)
+		}
+		x.lists, x.centroids, x.proj, x.coarse = [][]int32{all}, nil, nil, nil
+		x.nprobe, x.trained = 1, len(x.where)
+		return nil
 	}
+
+	rng := rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))
+	m := min(len(live), max(nlist*40, 20000))
+	pts := make([]float32, m*dim)
+	for j, i := range rng.Perm(len(live))[:m] {
+		vec(pts[j*dim:(j+1)*dim], live[i])
+	}
+	proj, err := principal(pts, dim, pdim)
+	if err != nil {
+		return err
+	}
+	cents := kmeans(pts, dim, nlist, 8, rng)
+	pts = nil
+
 	assign := make([]int32, len(live))
-	if nlist > 1 {
-		parallel(len(live), func(lo, hi int) {
-			for i := lo; i < hi; i++ {
-				assign[i] = int32(nearest(cents, dim, x.row(chunks, live[i])))
-			}
-		})
+	coarse := make([][]float32, len(fine))
+	for c := range coarse {
+		coarse[c] = make([]float32, chunkRows*pdim)
 	}
+	parallel(len(live), func(lo, hi int) {
+		v := make([]float32, dim)
+		for i := lo; i < hi; i++ {
+			vec(v, live[i])
+			assign[i] = int32(nearest(cents, dim, v))
+			project(coarseRow(coarse, pdim, live[i]), proj, v)
+		}
+	})
 
 	x.mu.Lock()
 	defer x.mu.Unlock()
+	for len(coarse) < len(x.fine) {
+		coarse = append(coarse, make([]float32, chunkRows*pdim))
+	}
 	lists := make([][]int32, nlist)
 	put := func(s, li int32) {
 		x.listOf[s], x.posOf[s] = li, int32(len(lists[li]))
@@ -95,31 +128,78 @@ func (x *Index) Train(nlist, nprobe int, seed uint64) error {
 			put(s, assign[i])
 		}
 	}
+	v := make([]float32, dim)
 	for s := range x.dirty { // added while training
-		li := int32(0)
-		if nlist > 1 {
-			li = int32(nearest(cents, dim, x.row(x.chunks, s)))
-		}
-		put(s, li)
+		dequantize(v, fineRow(x.fine, dim, s), x.scales[s])
+		project(coarseRow(coarse, pdim, s), proj, v)
+		put(s, int32(nearest(cents, dim, v)))
 	}
-	x.lists, x.centroids = lists, cents
+	x.lists, x.centroids, x.proj, x.coarse = lists, cents, proj, coarse
 	x.nprobe = max(1, nprobe)
 	x.trained = len(x.where)
 	return nil
 }
 
-// kmeans runs spherical k-means (cosine) on a sample of about 40 points
-// per centroid and returns k unit centroids.
-func (x *Index) kmeans(chunks [][]float32, live []int32, k, iters int, seed uint64) []float32 {
-	dim := x.dim
-	rng := rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))
-	n := len(live)
-	m := min(n, max(k*40, 20000))
-	perm := rng.Perm(n)[:m]
-	pts := make([]float32, m*dim)
-	for j, i := range perm {
-		copy(pts[j*dim:(j+1)*dim], x.row(chunks, live[i]))
+// principal returns the top k eigenvectors of the points' second-moment
+// matrix (uncentred: dot products are what must survive the projection), as
+// k rows of dim.
+func principal(pts []float32, dim, k int) ([]float32, error) {
+	m := len(pts) / dim
+	g := make([]float64, dim*dim)
+	parallel(dim, func(lo, hi int) {
+		col := make([]float32, m)
+		colj := make([]float32, m)
+		for a := lo; a < hi; a++ {
+			for i := range m {
+				col[i] = pts[i*dim+a]
+			}
+			for b := a; b < dim; b++ {
+				for i := range m {
+					colj[i] = pts[i*dim+b]
+				}
+				g[a*dim+b] = float64(vek32.Dot(col, colj))
+			}
+		}
+	})
+	sym := mat.NewSymDense(dim, nil)
+	for a := range dim {
+		for b := a; b < dim; b++ {
+			sym.SetSym(a, b, g[a*dim+b]/float64(m))
+		}
 	}
+	var eig mat.EigenSym
+	if !eig.Factorize(sym, true) {
+		return nil, fmt.Errorf("vecindex: eigen decomposition failed")
+	}
+	vals := eig.Values(nil)
+	var vecs mat.Dense
+	eig.VectorsTo(&vecs)
+	order := make([]int, dim)
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int {
+		switch {
+		case vals[a] > vals[b]:
+			return -1
+		case vals[a] < vals[b]:
+			return 1
+		}
+		return 0
+	})
+	proj := make([]float32, k*dim)
+	for r := range k {
+		for c := range dim {
+			proj[r*dim+c] = float32(vecs.At(c, order[r]))
+		}
+	}
+	return proj, nil
+}
+
+// kmeans runs spherical k-means (cosine) on the points and returns k unit
+// centroids.
+func kmeans(pts []float32, dim, k, iters int, rng *rand.Rand) []float32 {
+	m := len(pts) / dim
 	cents := make([]float32, k*dim)
 	copy(cents, pts[:k*dim]) // the sample is already random
 	assign := make([]int32, m)
@@ -156,13 +236,15 @@ func (x *Index) State() []byte {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	var b bytes.Buffer
-	b.WriteString("IVF1")
+	b.WriteString("IVF2")
 	w32 := func(v uint32) { binary.Write(&b, binary.LittleEndian, v) }
 	w32(uint32(x.dim))
 	w32(uint32(len(x.lists)))
 	w32(uint32(x.nprobe))
 	w32(uint32(x.trained))
 	binary.Write(&b, binary.LittleEndian, x.centroids)
+	w32(uint32(len(x.proj)))
+	binary.Write(&b, binary.LittleEndian, x.proj)
 	w32(uint32(len(x.where)))
 	for li, l := range x.lists {
 		for _, s := range l {
@@ -182,8 +264,8 @@ func (x *Index) State() []byte {
 func (x *Index) SetState(data []byte) error {
 	r := bytes.NewReader(data)
 	magic := make([]byte, 4)
-	if _, err := io.ReadFull(r, magic); err != nil || string(magic) != "IVF1" {
-		return fmt.Errorf("%w: not an IVF1 state", ErrNoState)
+	if _, err := io.ReadFull(r, magic); err != nil || string(magic) != "IVF2" {
+		return fmt.Errorf("%w: not an IVF2 state", ErrNoState)
 	}
 	var hdr [4]uint32
 	if err := binary.Read(r, binary.LittleEndian, &hdr); err != nil {
@@ -199,6 +281,22 @@ func (x *Index) SetState(data []byte) error {
 		if err := binary.Read(r, binary.LittleEndian, cents); err != nil {
 			return fmt.Errorf("%w: centroids: %v", ErrNoState, err)
 		}
+	}
+	var plen uint32
+	if err := binary.Read(r, binary.LittleEndian, &plen); err != nil {
+		return fmt.Errorf("%w: %v", ErrNoState, err)
+	}
+	var proj []float32
+	if nlist > 1 {
+		if int(plen) != x.pdim*dim {
+			return fmt.Errorf("%w: projection of %d values, want %d", ErrNoState, plen, x.pdim*dim)
+		}
+		proj = make([]float32, plen)
+		if err := binary.Read(r, binary.LittleEndian, proj); err != nil {
+			return fmt.Errorf("%w: projection: %v", ErrNoState, err)
+		}
+	} else if plen != 0 {
+		return fmt.Errorf("%w: projection without lists", ErrNoState)
 	}
 	var cnt uint32
 	if err := binary.Read(r, binary.LittleEndian, &cnt); err != nil {
@@ -231,7 +329,10 @@ func (x *Index) SetState(data []byte) error {
 	if len(x.where) > 0 {
 		return fmt.Errorf("vecindex: SetState on a non-empty index")
 	}
-	x.centroids = cents
+	x.centroids, x.proj = cents, proj
+	if proj != nil {
+		x.coarse = [][]float32{}
+	}
 	x.lists = make([][]int32, nlist)
 	x.nprobe = max(1, int(hdr[2]))
 	x.trained = int(hdr[3])

@@ -394,20 +394,6 @@ func (ix *Index) Compact() {
 	}
 }
 
-// Day converts a day number back to a date.
-func dayTime(d int32) time.Time { return time.Unix(int64(d)*86400, 0).UTC() }
-
-// DocDay is a paper's indexed day, or zero.
-func (ix *Index) DocDay(id string) time.Time {
-	ix.mu.RLock()
-	defer ix.mu.RUnlock()
-	d, ok := ix.byID[id]
-	if !ok || ix.days[d] < 0 {
-		return time.Time{}
-	}
-	return dayTime(ix.days[d])
-}
-
 // SampleIDs returns up to n ids of live papers, spread evenly over the
 // index (for benchmarks).
 func (ix *Index) SampleIDs(n int) []string {
