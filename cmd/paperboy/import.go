@@ -16,12 +16,14 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		db     string
 		batch  int
 		strict bool
+		sc     searchConfig
 		lc     logConfig
 	)
 	f := newFlags("import", "import [flags] FILE...\n\nImports arXiv metadata: the snapshot's JSON lines, arXiv API answers (Atom) or OAI-PMH\nListRecords answers (arXiv, arXivRaw), plain or gzip; the format is read from the content.", stderr)
 	f.str(&db, "db", "PAPERBOY_DB", "paperboy.db", "SQLite database file (created if missing)")
 	f.integer(&batch, "batch", "PAPERBOY_IMPORT_BATCH", ingest.DefaultBatchSize, "papers per transaction")
 	f.boolean(&strict, "strict", "PAPERBOY_IMPORT_STRICT", false, "exit with an error when any record is rejected")
+	sc.register(f)
 	lc.register(f)
 	if err := f.parse(args, true); err != nil {
 		return err
@@ -39,11 +41,11 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer store.Close()
-	idx, err := newIndexer(ctx, store, logger)
+	embedHook, embedded, err := newEmbedHook(ctx, sc, store, logger)
 	if err != nil {
 		return err
 	}
-	im := &ingest.Importer{Store: store, BatchSize: batch, Progress: stderr, Logger: logger, OnStored: idx}
+	im := &ingest.Importer{Store: store, BatchSize: batch, Progress: stderr, Logger: logger, OnStored: embedHook}
 	var total ingest.Report
 	var failed []string
 	for _, path := range f.Args() {
@@ -66,6 +68,9 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if len(f.Args()) > 1 {
 		total.File = "total"
 		fmt.Fprintln(stdout, total)
+	}
+	if embedded != nil {
+		fmt.Fprintf(stderr, "embedded %d papers for semantic search (-embedder %s)\n", embedded.Load(), sc.embedder)
 	}
 	switch {
 	case len(failed) > 0:
