@@ -2,12 +2,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
 
 	"github.com/paperboy/paperboy/internal/api"
 	"github.com/paperboy/paperboy/internal/embed"
+	"github.com/paperboy/paperboy/internal/paper"
 	"github.com/paperboy/paperboy/internal/search"
 	"github.com/paperboy/paperboy/internal/semantic"
 	"github.com/paperboy/paperboy/internal/sqlite"
@@ -75,6 +77,16 @@ func startSearch(ctx context.Context, c searchConfig, store *sqlite.Store, logge
 	return &searchWiring{svc: svc}, nil
 }
 
-func (w *searchWiring) apiSearch() api.SearchFunc { return w.svc.SearchPapers }
+// apiSearch answers the API's searches; while the index is being built the
+// API says 503 with Retry-After rather than 500.
+func (w *searchWiring) apiSearch() api.SearchFunc {
+	return func(ctx context.Context, q, mode string, limit int) ([]paper.Paper, error) {
+		ps, err := w.svc.SearchPapers(ctx, q, mode, limit)
+		if errors.Is(err, search.ErrNotReady) {
+			err = fmt.Errorf("%w: %w", api.ErrUnavailable, err)
+		}
+		return ps, err
+	}
+}
 
 func (w *searchWiring) web() web.Searcher { return w.svc }

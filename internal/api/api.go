@@ -64,6 +64,10 @@ func (e *statusError) Error() string { return e.msg }
 
 func apiError(status int, msg string) error { return &statusError{status, msg} }
 
+// ErrUnavailable marks errors of a service that will answer later (a search
+// index still being built): the API answers 503.
+var ErrUnavailable = errors.New("temporarily unavailable")
+
 func (s *Server) handle(pattern string, h handlerFunc) {
 	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		err := h(w, r)
@@ -75,6 +79,9 @@ func (s *Server) handle(pattern string, h handlerFunc) {
 		switch {
 		case errors.As(err, &se):
 			status, msg = se.status, se.msg
+		case errors.Is(err, ErrUnavailable):
+			status, msg = http.StatusServiceUnavailable, err.Error()
+			w.Header().Set("Retry-After", "10")
 		case errors.Is(err, paper.ErrNotFound):
 			status, msg = http.StatusNotFound, err.Error()
 		case errors.Is(err, paper.ErrInvalid):

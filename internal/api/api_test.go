@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -160,5 +161,17 @@ func TestMarkdown(t *testing.T) {
 	s.ServeMarkdown(rec, httptest.NewRequest("GET", "/papers/2405.15738.md", nil), "2405.15738")
 	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "# ConvLLaVA") {
 		t.Errorf("markdown: %d %s", rec.Code, rec.Body)
+	}
+}
+
+func TestSearchUnavailable(t *testing.T) {
+	s := testServer(t)
+	s.search = func(ctx context.Context, q, mode string, limit int) ([]paper.Paper, error) {
+		return nil, fmt.Errorf("%w: index building", ErrUnavailable)
+	}
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, httptest.NewRequest("GET", "/api/papers/search?q=x", nil))
+	if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Retry-After") == "" {
+		t.Errorf("status %d, Retry-After %q", rec.Code, rec.Header().Get("Retry-After"))
 	}
 }
