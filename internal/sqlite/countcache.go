@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 )
 
 // countCache keeps feed counts (papers per filter, papers per day of a
@@ -54,4 +55,38 @@ func cacheKey(parts ...any) string {
 		fmt.Fprintf(&b, "%v\x00", p)
 	}
 	return b.String()
+}
+
+// trendingTTL is how long a trending order is reused.
+const trendingTTL = time.Minute
+
+// orderCache keeps recent trending orders (ids of a page) for trendingTTL.
+type orderCache struct {
+	mu   sync.Mutex
+	vals map[string]cachedOrder
+}
+
+type cachedOrder struct {
+	ids     []string
+	expires time.Time
+}
+
+func (c *orderCache) get(key string, now time.Time, compute func() ([]string, error)) ([]string, error) {
+	c.mu.Lock()
+	v, ok := c.vals[key]
+	c.mu.Unlock()
+	if ok && now.Before(v.expires) {
+		return v.ids, nil
+	}
+	ids, err := compute()
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if c.vals == nil || len(c.vals) >= maxCached {
+		c.vals = map[string]cachedOrder{}
+	}
+	c.vals[key] = cachedOrder{ids, now.Add(trendingTTL)}
+	c.mu.Unlock()
+	return ids, nil
 }

@@ -29,8 +29,9 @@ type Store struct {
 	writer *sql.DB // one connection: SQLite has one writer, and queuing in Go beats SQLITE_BUSY
 	reader *sql.DB // query_only connections for concurrent reads under WAL
 	// Now is the clock; tests may replace it.
-	Now    func() time.Time
-	counts countCache
+	Now      func() time.Time
+	counts   countCache
+	trending orderCache
 }
 
 var _ paper.Store = (*Store)(nil)

@@ -327,24 +327,35 @@ func (s *Store) Papers(ctx context.Context, f paper.Filter) (paper.Page, error) 
 	}
 	// Sort ids, then read the page's rows: sorting whole rows (abstracts
 	// included) of a week costs ten times more (see internal/bench).
-	rows, err := s.reader.QueryContext(ctx, `SELECT id FROM `+from+
-		` ORDER BY `+order+` LIMIT ? OFFSET ?`, append(qargs, limit, max(0, f.Offset))...)
+	orderIDs := func() ([]string, error) {
+		rows, err := s.reader.QueryContext(ctx, `SELECT id FROM `+from+
+			` ORDER BY `+order+` LIMIT ? OFFSET ?`, append(qargs, limit, max(0, f.Offset))...)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		var ids []string
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				return nil, err
+			}
+			ids = append(ids, id)
+		}
+		return ids, rows.Err()
+	}
+	var ids []string
+	if f.Sort == paper.SortTrending && f.Submitter == "" {
+		// Scoring a month of candidates is the costliest feed query; its order
+		// moves slowly (ages in hours, votes one at a time), so it is kept for
+		// trendingTTL. The rows, and so the counts shown, are always fresh.
+		ids, err = s.trending.get(cacheKey(append([]any{from, order, limit, f.Offset}, args...)...), s.Now(), orderIDs)
+	} else {
+		ids, err = orderIDs()
+	}
 	if err != nil {
 		return page, fmt.Errorf("list papers: %w", err)
 	}
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return page, fmt.Errorf("list papers: %w", err)
-		}
-		ids = append(ids, id)
-	}
-	if err := rows.Err(); err != nil {
-		return page, fmt.Errorf("list papers: %w", err)
-	}
-	rows.Close()
 	if page.Papers, err = s.PapersByID(ctx, ids); err != nil {
 		return page, fmt.Errorf("list papers: %w", err)
 	}

@@ -176,7 +176,7 @@ func TestTrainRecallAndIncremental(t *testing.T) {
 	if !x.NeedsTraining() {
 		t.Fatal("25k untrained vectors do not need training")
 	}
-	nlist, nprobe := Plan(25000)
+	nlist, nprobe := 316, 26 // 2·√n lists, 1/12 probed
 	if err := x.Train(nlist, nprobe, 1); err != nil {
 		t.Fatal(err)
 	}
@@ -313,4 +313,18 @@ func BenchmarkDotF32(b *testing.B) {
 		s += vek32.Dot(a, c)
 	}
 	_ = s
+}
+
+func TestPlan(t *testing.T) {
+	tests := []struct{ n, nlist, nprobe int }{
+		{5000, 1, 1},
+		{19999, 1, 1},
+		{100000, 632, 127}, // probes enough lists to scan ~20k vectors
+		{1000000, 2000, 166},
+	}
+	for _, tt := range tests {
+		if l, p := Plan(tt.n); l != tt.nlist || p != tt.nprobe {
+			t.Errorf("Plan(%d) = %d, %d; want %d, %d", tt.n, l, p, tt.nlist, tt.nprobe)
+		}
+	}
 }
