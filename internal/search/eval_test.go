@@ -3,6 +3,7 @@ package search
 import (
 	"bytes"
 	"context"
+	"github.com/paperboy/paperboy/internal/benchdata"
 	"math"
 	"os"
 	"path/filepath"
@@ -45,17 +46,30 @@ func TestReadJudgementsErrors(t *testing.T) {
 	}
 }
 
-// demo is the demo library (every paper of /work/shared/data/*.jsonl) in a
+// demo is the demo library (every paper of ../shared/data/*.jsonl) in a
 // real store, loaded once for the tests that need it.
 var demo struct {
 	once sync.Once
+	dir  string
 	st   *sqlite.Store
 	err  error
 }
 
+// TestMain removes the demo library that tests share.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if demo.st != nil {
+		demo.st.Close()
+	}
+	if demo.dir != "" {
+		os.RemoveAll(demo.dir)
+	}
+	os.Exit(code)
+}
+
 func demoStore(t *testing.T) *sqlite.Store {
 	t.Helper()
-	files, _ := filepath.Glob("/work/shared/data/*.jsonl")
+	files, _ := filepath.Glob(filepath.Join(dataDir(t), "*.jsonl"))
 	if len(files) == 0 {
 		t.Skip("demo data not present")
 	}
@@ -68,6 +82,7 @@ func demoStore(t *testing.T) *sqlite.Store {
 			demo.err = err
 			return
 		}
+		demo.dir = dir
 		st, err := sqlite.Open(context.Background(), filepath.Join(dir, "demo.db"))
 		if err != nil {
 			demo.err = err
@@ -132,4 +147,15 @@ func TestEvaluateRelevance(t *testing.T) {
 			t.Errorf("split %q: semantic search finds too little: %+v", sp, se)
 		}
 	}
+}
+
+// dataDir is the shared data directory (../shared/data beside the
+// repository, in CI too); tests that need it skip without it.
+func dataDir(t testing.TB) string {
+	t.Helper()
+	d, err := benchdata.FindDataDir()
+	if err != nil {
+		t.Skip(err)
+	}
+	return d
 }

@@ -281,7 +281,7 @@ func TestIncrementalIndexing(t *testing.T) {
 	svc, st, _ := newTestService(t, Options{})
 	ctx := context.Background()
 	// A real paper not in the sample, stored after the build.
-	extra := readPapers(t, "/work/shared/data/arxiv-math-2025-05.jsonl")
+	extra := readPapers(t, filepath.Join(dataDir(t), "arxiv-math-2025-05.jsonl"))
 	var p paper.Paper
 	for _, e := range extra {
 		if e.ID == "2505.00048" {
@@ -399,7 +399,7 @@ func TestSimilarWithoutSemantic(t *testing.T) {
 func TestSearchDuringRefresh(t *testing.T) {
 	svc, st, papers := newTestService(t, Options{})
 	ctx := context.Background()
-	extra := readPapers(t, "/work/shared/data/arxiv-math-2025-05.jsonl")[:300]
+	extra := readPapers(t, filepath.Join(dataDir(t), "arxiv-math-2025-05.jsonl"))[:300]
 	distinct := map[string]bool{}
 	for _, p := range append(slices.Clone(papers), extra...) {
 		distinct[p.ID] = true

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"github.com/paperboy/paperboy/internal/sqlite"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -74,7 +75,7 @@ func TestHybridWithSemanticEngine(t *testing.T) {
 
 	// A paper stored later reaches both engines on the next refresh.
 	var p paper.Paper
-	for _, e := range readPapers(t, "/work/shared/data/arxiv-math-2025-05.jsonl") {
+	for _, e := range readPapers(t, filepath.Join(dataDir(t), "arxiv-math-2025-05.jsonl")) {
 		if e.ID == "2505.00048" {
 			p = e
 		}

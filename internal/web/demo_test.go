@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"github.com/paperboy/paperboy/internal/benchdata"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -28,7 +29,7 @@ func TestDemoServer(t *testing.T) {
 	}
 	defer st.Close()
 	for _, f := range []string{"hf-daily-papers.jsonl", "arxiv-listing-2023-09-21.jsonl"} {
-		ps := readPapers(t, filepath.Join("/work/shared/data", f))
+		ps := readPapers(t, filepath.Join(sharedData(t), f))
 		for i := 0; i < len(ps); i += 1000 {
 			if _, err := st.UpsertPapers(ctx, ps[i:min(i+1000, len(ps))]); err != nil {
 				t.Fatal(err)
@@ -47,4 +48,14 @@ func TestDemoServer(t *testing.T) {
 	}
 	t.Logf("serving on http://%s", addr)
 	t.Fatal(NewHTTPServer(addr, s.Handler()).ListenAndServe())
+}
+
+// sharedData is ../shared/data beside the repository; without it the test skips.
+func sharedData(t testing.TB) string {
+	t.Helper()
+	d, err := benchdata.FindDataDir()
+	if err != nil {
+		t.Skip(err)
+	}
+	return d
 }

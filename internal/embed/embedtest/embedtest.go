@@ -13,15 +13,18 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/paperboy/paperboy/internal/benchdata"
 	"github.com/paperboy/paperboy/internal/paper"
 )
 
-// DataDir is where the real papers are ($PAPERBOY_DATA or /work/shared/data).
+// DataDir is where the real papers are: $PAPERBOY_DATA, else ../shared/data
+// beside the repository (benchdata.FindDataDir), else "" (tests then skip).
 func DataDir() string {
 	if d := os.Getenv("PAPERBOY_DATA"); d != "" {
 		return d
 	}
-	return "/work/shared/data"
+	d, _ := benchdata.FindDataDir()
+	return d
 }
 
 // Small is the 14k-paper set the relevance judgements are about.

@@ -1,7 +1,9 @@
 package keyword
 
 import (
+	"github.com/paperboy/paperboy/internal/benchdata"
 	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"testing"
@@ -50,7 +52,7 @@ var benchQueries = []string{
 
 func BenchmarkKeyword100k(b *testing.B) {
 	t0 := time.Now()
-	docs := loadDocs(b, "/work/shared/data/big/arxiv-abstracts.jsonl.gz")
+	docs := loadDocs(b, filepath.Join(dataDir(b), "big", "arxiv-abstracts.jsonl.gz"))
 	b.Logf("loaded %d docs in %v", len(docs), time.Since(t0))
 	ix := New(DefaultParams())
 	t0 = time.Now()
@@ -76,4 +78,14 @@ func BenchmarkKeyword100k(b *testing.B) {
 	for i := 0; b.Loop(); i++ {
 		ix.Search(qs[i%len(qs)], 20)
 	}
+}
+
+// dataDir is ../shared/data beside the repository; without it the benchmark skips.
+func dataDir(tb testing.TB) string {
+	tb.Helper()
+	d, err := benchdata.FindDataDir()
+	if err != nil {
+		tb.Skip(err)
+	}
+	return d
 }
