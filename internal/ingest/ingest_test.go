@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/paperboy/paperboy/internal/benchdata"
 	"io"
 	"os"
 	"path/filepath"
@@ -326,28 +327,15 @@ func TestImportProgress(t *testing.T) {
 	}
 }
 
-// sharedData finds /work/shared/data: CI has it at ../shared beside the clone.
+// sharedData is ../shared/data beside the repository (CI has it there too);
+// without it the test skips.
 func sharedData(t testing.TB) string {
 	t.Helper()
-	dir, err := os.Getwd()
+	d, err := benchdata.FindDataDir()
 	if err != nil {
-		t.Fatal(err)
+		t.Skip(err)
 	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("no go.mod above the package")
-		}
-		dir = parent
-	}
-	data := filepath.Join(dir, "..", "shared", "data")
-	if _, err := os.Stat(data); err != nil {
-		t.Skipf("shared data not found at %s", data)
-	}
-	return data
+	return d
 }
 
 func TestImportRealFiles(t *testing.T) {
