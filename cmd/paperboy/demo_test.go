@@ -35,11 +35,12 @@ func TestCreateDemo(t *testing.T) {
 	if n, _ := store.CountPapers(ctx); n != 14098 {
 		t.Errorf("demo has %d papers, want 14098", n)
 	}
-	site, err := web.New(web.Config{Store: store, Logger: logger})
+	apiSrv := api.New(api.Config{Store: store})
+	site, err := web.New(web.Config{Store: store, Logger: logger, API: apiSrv})
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := routes(site.Handler(), api.New(api.Config{Store: store}))
+	h := routes(site.Handler(), apiSrv)
 	for path, want := range map[string]string{
 		"/":                         "Aug 21, 2026", // the last Daily Papers list in the bundle
 		"/papers/date/2024-05-27":   "ConvLLaVA",

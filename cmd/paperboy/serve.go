@@ -94,7 +94,7 @@ func serve(ctx context.Context, c serveConfig, store *sqlite.Store, logger *slog
 	seeded, _ := comm.DemoVotesSeeded(ctx)
 	site, err := web.New(web.Config{Store: store, Logger: logger, BaseURL: c.baseURL, Community: comm,
 		CommunityHTTP:   community.HTTPOptions{SecureCookies: c.secureCookies, TrustProxy: c.trustProxy},
-		DemoVotesSeeded: seeded, Search: searcher.web()})
+		DemoVotesSeeded: seeded, Search: searcher.web(), API: apiSrv})
 	if err != nil {
 		ln.Close()
 		return err
@@ -119,13 +119,11 @@ func serve(ctx context.Context, c serveConfig, store *sqlite.Store, logger *slog
 	return nil
 }
 
-// routes puts the JSON API beside the site. /papers/{id}.md is the markdown
-// that huggingface_hub's read_paper asks for.
+// routes answers /papers/{id}.md, the markdown that huggingface_hub's
+// read_paper asks for, beside the site (which serves the API under /api/).
 func routes(site http.Handler, apiSrv *api.Server) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch {
-		case strings.HasPrefix(r.URL.Path, "/api/"):
-			apiSrv.ServeHTTP(w, r)
 		case r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/papers/") && strings.HasSuffix(r.URL.Path, ".md"):
 			apiSrv.ServeMarkdown(w, r, strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/papers/"), ".md"))
 		default:

@@ -2,6 +2,7 @@ package web
 
 import (
 	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/paperboy/paperboy/internal/community"
@@ -35,4 +36,8 @@ type Config struct {
 
 	// Search runs /search, /papers/{id}/similar and the paper pages' similar papers (search.go).
 	Search Searcher
+
+	// API, when set, answers /api/... behind the same middleware (request
+	// log, security headers, panic recovery) as the pages.
+	API http.Handler
 }

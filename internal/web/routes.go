@@ -16,6 +16,9 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.handle(mux, "GET /search", s.handleSearch)                       // search.go
 	s.communityRoutes(mux)                                             // accounts, votes, submissions, comments, profiles, admin (community.go)
 
+	if s.cfg.API != nil {
+		mux.Handle("/api/", s.cfg.API) // the JSON API (internal/api)
+	}
 	s.handle(mux, "GET /healthz", s.handleHealth)
 	s.handle(mux, "GET /static/{path...}", s.handleStatic)
 	s.handle(mux, "GET /favicon.ico", s.handleFavicon)
