@@ -152,6 +152,11 @@ func (s *Server) funcs() template.FuncMap {
 type Card struct {
 	*paper.Paper
 	Page *Base
+	// HighlightTitle and HighlightAbstract, when set, replace the tidied
+	// title and abstract with versions whose matched words are marked (search).
+	HighlightTitle, HighlightAbstract template.HTML
+	// Similar adds a link to the paper's similar papers (search results).
+	Similar bool
 }
 
 // plural writes "1 author", "4 authors".

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -33,7 +32,7 @@ const (
 // SearchPage is /search.
 type SearchPage struct {
 	Base
-	Hits     []SearchHit
+	Hits     []Card // with the matched words marked
 	Total    int
 	About    bool // Total is an estimate (phrase queries)
 	Took     string
@@ -46,12 +45,6 @@ type SearchPage struct {
 	Building int  // papers indexed so far while the first build runs; 0 otherwise
 	Searched bool // a query was run (false: the empty form)
 	Semantic bool // semantic and hybrid modes are available
-}
-
-// SearchHit is one result: a card with the matched words marked.
-type SearchHit struct {
-	Card
-	Title, Abstract template.HTML
 }
 
 // handleSearch serves GET /search?q=&mode=&cat=&from=&to=&p=.
@@ -118,7 +111,8 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) error {
 	}
 	for i := range res.Hits {
 		h := &res.Hits[i]
-		pg.Hits = append(pg.Hits, SearchHit{Card: Card{Paper: &papers[i], Page: &pg.Base}, Title: h.Title, Abstract: h.Abstract})
+		pg.Hits = append(pg.Hits, Card{Paper: &papers[i], Page: &pg.Base,
+			HighlightTitle: h.Title, HighlightAbstract: h.Abstract, Similar: true})
 	}
 	pg.Pages = paginate("/search", feedRequest{page: page, q: v}, res.Total, searchPageSize)
 	return s.render(w, r, http.StatusOK, "search", pg)

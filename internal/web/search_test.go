@@ -36,7 +36,7 @@ func init() {
 		p, _ := ts.store.Paper(r.Context(), "2405.15738")
 		pg := &SearchPage{Base: ts.newBase(r, "Search"), Searched: true, Total: 1, Took: "1 ms", Mode: search.ModeHybrid,
 			Modes: modeTabs(nil, search.ModeHybrid), Notes: []string{"note"}, Pages: paginate("/search", feedRequest{page: 1}, 1, 20)}
-		pg.Hits = []SearchHit{{Card: Card{Paper: p, Page: &pg.Base}, Title: "<mark>ConvLLaVA</mark>", Abstract: "text"}}
+		pg.Hits = []Card{{Paper: p, Page: &pg.Base, HighlightTitle: "<mark>ConvLLaVA</mark>", HighlightAbstract: "text", Similar: true}}
 		return pg
 	}
 	pageSamples["search-similar"] = func(t *testing.T, ts *testServer, r *http.Request) page {
