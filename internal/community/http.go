@@ -41,6 +41,9 @@ type HTTPOptions struct {
 	// Exempt are ServeMux patterns that skip CSRF checks (such as a
 	// one-click unsubscribe endpoint that authenticates by its own token).
 	Exempt []string
+	// Forbidden, when set, writes the 403 answer to a refused request (the
+	// site's error page); nil writes plain text.
+	Forbidden func(w http.ResponseWriter, r *http.Request, msg string)
 }
 
 // Viewer is who is making a request.
@@ -89,14 +92,18 @@ func (s *Service) Protect(next http.Handler, o HTTPOptions) (http.Handler, error
 		cop.AddInsecureBypassPattern(p)
 		exempt.Handle(p, http.NotFoundHandler())
 	}
-	forbidden := func(w http.ResponseWriter, msg string) {
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	forbidden := func(w http.ResponseWriter, r *http.Request, msg string) {
 		w.Header().Set("Cache-Control", "no-store")
+		if o.Forbidden != nil {
+			o.Forbidden(w, r, msg)
+			return
+		}
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.WriteHeader(http.StatusForbidden)
-		w.Write([]byte(msg))
+		w.Write([]byte("403 Forbidden: " + msg + "\n"))
 	}
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		forbidden(w, "403 Forbidden: cross-origin request refused.\n")
+		forbidden(w, r, "This request came from another site, so it was refused.")
 	}))
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		v := s.loadViewer(w, r)
@@ -109,7 +116,7 @@ func (s *Service) Protect(next http.Handler, o HTTPOptions) (http.Handler, error
 					got = r.PostFormValue(CSRFField)
 				}
 				if v.CSRF == "" || subtle.ConstantTimeCompare([]byte(got), []byte(v.CSRF)) != 1 {
-					forbidden(w, "403 Forbidden: the form's security token is missing or expired. Go back, reload the page and try again.\n")
+					forbidden(w, r, "The form's security token is missing or expired. Go back, reload the page and try again.")
 					return
 				}
 			}

@@ -103,7 +103,13 @@ func (s *Server) communityMiddleware(next http.Handler) http.Handler {
 	bridge := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		next.ServeHTTP(w, s.withViewer(w, r))
 	})
-	h, err := c.Protect(bridge, s.cfg.CommunityHTTP)
+	opts := s.cfg.CommunityHTTP
+	if opts.Forbidden == nil {
+		opts.Forbidden = func(w http.ResponseWriter, r *http.Request, msg string) {
+			s.renderError(w, r, http.StatusForbidden, msg, Link{})
+		}
+	}
+	h, err := c.Protect(bridge, opts)
 	if err != nil {
 		// Only a malformed trusted origin gets here, at startup.
 		panic(fmt.Sprintf("web: community options: %v", err))

@@ -360,9 +360,12 @@ func TestCommunityCSRFAndErrors(t *testing.T) {
 		if strings.HasPrefix(test.name, "comment") {
 			path = "/comments"
 		}
-		res, _ := b.post(path, test.form, test.hdr...)
+		res, body := b.post(path, test.form, test.hdr...)
 		if res.StatusCode != http.StatusForbidden {
 			t.Errorf("%s: %d, want 403", test.name, res.StatusCode)
+		}
+		if !strings.Contains(body, `class="site-header`) && !strings.Contains(body, "<header") {
+			t.Errorf("%s: the 403 is not the site's error page: %.200s", test.name, body)
 		}
 	}
 	p, _ := s.store.Paper(context.Background(), "2405.15738")
