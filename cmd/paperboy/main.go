@@ -30,6 +30,7 @@ func commands() []command {
 		{"demo", "create a database from the bundled real papers (if none exists) and serve it", runDemo},
 		{"import", "import arXiv metadata files (snapshot JSON lines, API Atom, OAI-PMH; plain or gzip)", runImport},
 		{"user", "manage accounts (user create --admin)", runUser},
+		{"embed", "embed papers for semantic search ahead of time (after changing -embedder), with progress", runEmbed},
 		{"eval", "measure search quality on a relevance file (MRR@10, Recall@10, nDCG@10)", runEval},
 		{"bench", "benchmark import, feed, paper pages and search on generated and real papers", runBench},
 		{"version", "print the version", runVersion},

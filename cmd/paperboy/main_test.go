@@ -95,3 +95,23 @@ func TestUserCreate(t *testing.T) {
 	}
 	os.Unsetenv("PAPERBOY_PASSWORD")
 }
+
+// embed fills in the vectors an import without an embedder left out, once.
+func TestEmbed(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "embed.db")
+	good := filepath.Join("..", "..", "internal", "arxiv", "testdata", "listing-2023-09-21.jsonl")
+	if _, stderr, err := runCLI(t, "import", "-db", db, "-embedder", "none", good); err != nil {
+		t.Fatalf("import: %v\n%s", err, stderr)
+	}
+	_, stderr, err := runCLI(t, "embed", "-db", db, "-log-level", "warn")
+	if err != nil || !strings.Contains(stderr, "0 already embedded") {
+		t.Fatalf("embed: %v\n%s", err, stderr)
+	}
+	_, stderr, err = runCLI(t, "embed", "-db", db, "-log-level", "warn")
+	if err != nil || !strings.Contains(stderr, ", 0 to embed") {
+		t.Errorf("second embed: %v\n%s", err, stderr)
+	}
+	if _, _, err := runCLI(t, "embed", "-db", db, "-embedder", "none"); err == nil {
+		t.Error("embed with -embedder none: no error")
+	}
+}
