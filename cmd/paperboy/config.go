@@ -1,8 +1,10 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
+	"github.com/paperboy/paperboy/internal/sqlite"
 	"io"
 	"log/slog"
 	"os"
@@ -96,4 +98,18 @@ func (f *flags) parse(args []string, positional bool) error {
 		return fmt.Errorf("%s: unexpected argument %q (flags go before arguments; see -h)", f.Name(), f.Arg(0))
 	}
 	return nil
+}
+
+// openStore makes the logger the flags ask for and opens the database: the
+// start of every command that works on one.
+func openStore(ctx context.Context, db string, lc logConfig, stderr io.Writer) (*sqlite.Store, *slog.Logger, error) {
+	logger, err := lc.logger(stderr)
+	if err != nil {
+		return nil, nil, err
+	}
+	store, err := sqlite.Open(ctx, db)
+	if err != nil {
+		return nil, nil, err
+	}
+	return store, logger, nil
 }

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/paperboy/paperboy/internal/semantic"
-	"github.com/paperboy/paperboy/internal/sqlite"
 )
 
 // runEmbed embeds every paper that has no vector for the configured model,
@@ -29,11 +28,7 @@ func runEmbed(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := f.parse(args, false); err != nil {
 		return err
 	}
-	logger, err := lc.logger(stderr)
-	if err != nil {
-		return err
-	}
-	store, err := sqlite.Open(ctx, db)
+	store, logger, err := openStore(ctx, db, lc, stderr)
 	if err != nil {
 		return err
 	}

@@ -8,7 +8,6 @@ import (
 	"os"
 
 	"github.com/paperboy/paperboy/internal/ingest"
-	"github.com/paperboy/paperboy/internal/sqlite"
 )
 
 func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -32,11 +31,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		f.Usage()
 		return errors.New("import: no files given")
 	}
-	logger, err := lc.logger(stderr)
-	if err != nil {
-		return err
-	}
-	store, err := sqlite.Open(ctx, db)
+	store, logger, err := openStore(ctx, db, lc, stderr)
 	if err != nil {
 		return err
 	}

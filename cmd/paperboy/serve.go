@@ -57,11 +57,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := f.parse(args, false); err != nil {
 		return err
 	}
-	logger, err := c.log.logger(stderr)
-	if err != nil {
-		return err
-	}
-	store, err := sqlite.Open(ctx, c.db)
+	store, logger, err := openStore(ctx, c.db, c.log, stderr)
 	if err != nil {
 		return err
 	}

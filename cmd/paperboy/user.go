@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/paperboy/paperboy/internal/community"
-	"github.com/paperboy/paperboy/internal/sqlite"
 	"golang.org/x/term"
 )
 
@@ -45,11 +44,7 @@ func runUser(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	logger, err := lc.logger(stderr)
-	if err != nil {
-		return err
-	}
-	store, err := sqlite.Open(ctx, db)
+	store, logger, err := openStore(ctx, db, lc, stderr)
 	if err != nil {
 		return err
 	}
