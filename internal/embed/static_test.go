@@ -113,32 +113,55 @@ func TestEmbedDocumentsOrder(t *testing.T) {
 }
 
 func TestStaticRoundTrip(t *testing.T) {
-	meta := StaticMeta{Name: "tiny", Dim: 3, TitleWeight: 2, Common: []float32{0, 0, 1}}
 	words := []string{"graph", "network", "galaxi"}
 	weights := []float32{0.5, 0.4, 0.9}
 	vecs := [][]float32{{1, 0, 0}, {0.8, 0.6, 0}, {0, 1, 0}}
-	var buf bytes.Buffer
-	if err := WriteStatic(&buf, meta, words, weights, vecs); err != nil {
-		t.Fatal(err)
+	lsa := &LSA{IDF: []float32{1.5, 1.2, 3}, Vecs: [][]float32{{0.3, 0.1}, {0.2, 0.2}, {-0.1, 0.4}}}
+	for _, tc := range []struct {
+		name string
+		lsa  *LSA
+		dim  int
+	}{{"sif only", nil, 3}, {"sif and lsa", lsa, 5}} {
+		t.Run(tc.name, func(t *testing.T) {
+			meta := StaticMeta{Name: "tiny", Dim: 3, TitleWeight: 2, Common: []float32{0, 0, 1}, LSADim: 2, LSAShare: 0.5}
+			var buf bytes.Buffer
+			if err := WriteStatic(&buf, meta, words, weights, vecs, tc.lsa); err != nil {
+				t.Fatal(err)
+			}
+			m, err := ReadStatic(bytes.NewReader(buf.Bytes()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if m.Model() != "tiny" || m.Dim() != tc.dim || !m.Known("network") || m.Known("star") {
+				t.Fatalf("read back %+v, dim %d", m.Meta(), m.Dim())
+			}
+			mem := NewStatic(meta, words, weights, vecs, tc.lsa)
+			for _, q := range []string{"graphs", "networks of galaxies", "network network network graph"} {
+				a, _ := m.EmbedQuery(context.Background(), q)
+				b, _ := mem.EmbedQuery(context.Background(), q)
+				if len(a) != tc.dim || dot(a, b) < 0.999 || math.Abs(float64(dot(a, a))-1) > 1e-5 {
+					t.Errorf("%q: file model %v, memory model %v", q, a, b)
+				}
+			}
+			for _, bad := range [][]byte{nil, []byte("not gzip"), buf.Bytes()[:buf.Len()/2]} {
+				if _, err := ReadStatic(bytes.NewReader(bad)); err == nil {
+					t.Errorf("bad model of %d bytes read", len(bad))
+				}
+			}
+		})
 	}
-	m, err := ReadStatic(bytes.NewReader(buf.Bytes()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if m.Model() != "tiny" || m.Dim() != 3 || !m.Known("network") || m.Known("star") {
-		t.Fatalf("read back %+v", m.Meta())
-	}
-	mem := NewStatic(meta, words, weights, vecs)
-	for _, q := range []string{"graphs", "networks of galaxies"} {
-		a, _ := m.EmbedQuery(context.Background(), q)
-		b, _ := mem.EmbedQuery(context.Background(), q)
-		if dot(a, b) < 0.999 {
-			t.Errorf("%q: file model %v, memory model %v", q, a, b)
-		}
-	}
-	for _, bad := range [][]byte{nil, []byte("not gzip"), buf.Bytes()[:buf.Len()/2]} {
-		if _, err := ReadStatic(bytes.NewReader(bad)); err == nil {
-			t.Errorf("bad model of %d bytes read", len(bad))
+	// The LSA view's share: at 0 the vector's LSA half is empty; the dot
+	// product of two texts mixes the views' cosines by the share.
+	for _, share := range []float32{0.25, 0.75} {
+		meta := StaticMeta{Name: "tiny", Dim: 3, Common: []float32{0, 0, 1}, LSADim: 2, LSAShare: share}
+		m := NewStatic(meta, words, weights, vecs, lsa)
+		a, b := m.EmbedText("graph"), m.EmbedText("galaxies")
+		sif := NewStatic(StaticMeta{Name: "s", Dim: 3, Common: []float32{0, 0, 1}}, words, weights, vecs, nil)
+		cs := dot(sif.EmbedText("graph"), sif.EmbedText("galaxies"))
+		la, lb := Normalize([]float32{0.3 * 1.5, 0.1 * 1.5}), Normalize([]float32{-0.1 * 3, 0.4 * 3})
+		want := (1-share)*cs + share*dot(la, lb)
+		if got := dot(a, b); math.Abs(float64(got-want)) > 1e-4 {
+			t.Errorf("share %.2f: dot %.4f, want %.4f", share, got, want)
 		}
 	}
 }

@@ -17,11 +17,14 @@ import (
 // Judgement is one line of a relevance file: a query and the ids of the
 // papers that answer it. Split is optional ("tune", "test"): results are
 // also reported per split, so settings tuned on one half can be checked on
-// the other.
+// the other. Style is optional too (how the query is phrased, e.g.
+// "avoid" for descriptions that avoid the paper's own terms): results are
+// reported per style, which shows where meaning helps.
 type Judgement struct {
 	Query    string   `json:"query"`
 	Relevant []string `json:"relevant"`
 	Split    string   `json:"split,omitempty"`
+	Style    string   `json:"style,omitempty"`
 }
 
 // Metrics at cut-off 10, averaged over queries.
@@ -32,10 +35,10 @@ type Metrics struct {
 	NDCG    float64 // binary-gain nDCG@10
 }
 
-// Table holds metrics per mode, overall and per split.
+// Table holds metrics per mode, overall, per split and per style.
 type Table struct {
 	Modes  []Mode
-	Splits []string // "" is all queries
+	Splits []string // "" is all queries, then the splits, then the styles
 	Cells  map[string]map[Mode]Metrics
 }
 
@@ -104,6 +107,11 @@ func EvaluateJudgements(ctx context.Context, svc *Service, js []Judgement) (Tabl
 			t.Splits = append(t.Splits, j.Split)
 		}
 	}
+	for _, j := range js {
+		if j.Style != "" && !slices.Contains(t.Splits, styleGroup(j.Style)) {
+			t.Splits = append(t.Splits, styleGroup(j.Style))
+		}
+	}
 	sums := map[string]map[Mode]*Metrics{}
 	for _, sp := range t.Splits {
 		sums[sp] = map[Mode]*Metrics{}
@@ -122,16 +130,19 @@ func EvaluateJudgements(ctx context.Context, svc *Service, js []Judgement) (Tabl
 				ids[i] = h.Paper.ID
 			}
 			mt := score(ids, j.Relevant)
-			for _, sp := range []string{"", j.Split} {
-				if s := sums[sp]; s != nil {
-					s[m].Queries++
-					s[m].MRR += mt.MRR
-					s[m].Recall += mt.Recall
-					s[m].NDCG += mt.NDCG
-				}
-				if j.Split == "" {
-					break
-				}
+			groups := []string{""}
+			if j.Split != "" {
+				groups = append(groups, j.Split)
+			}
+			if j.Style != "" {
+				groups = append(groups, styleGroup(j.Style))
+			}
+			for _, sp := range groups {
+				s := sums[sp][m]
+				s.Queries++
+				s.MRR += mt.MRR
+				s.Recall += mt.Recall
+				s.NDCG += mt.NDCG
 			}
 		}
 	}
@@ -146,6 +157,9 @@ func EvaluateJudgements(ctx context.Context, svc *Service, js []Judgement) (Tabl
 	}
 	return t, nil
 }
+
+// styleGroup names a style's rows, apart from the splits.
+func styleGroup(style string) string { return "style " + style }
 
 // score computes the metrics of one ranked list.
 func score(ranked, relevant []string) Metrics {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strconv"
 	"testing"
 )
 
@@ -18,7 +19,7 @@ func TestTuneFusion(t *testing.T) {
 	rel, _ := os.ReadFile("../../testdata/relevance.jsonl")
 	js, _ := ReadJudgements(bytes.NewReader(rel))
 	ctx := context.Background()
-	for _, exp := range []float64{0, 0.2} {
+	for _, exp := range tuneExpansions() {
 		svc := New(st, demoSemantic(t, st), Options{Logger: quiet, Expansion: exp})
 		if err := svc.Build(ctx); err != nil {
 			t.Fatal(err)
@@ -92,8 +93,17 @@ func TestTuneFusion(t *testing.T) {
 				show(fmt.Sprintf("rrf k=%.0f w=%.2f", k, w), Fusion{Method: "rrf", K: k, KeywordWeight: 1, SemanticWeight: w})
 			}
 		}
-		for _, w := range []float64{0.1, 0.2, 0.3, 0.5, 0.7, 1} {
+		for _, w := range []float64{0.1, 0.2, 0.3, 0.5, 0.7, 1, 1.5, 2, 3} {
 			show(fmt.Sprintf("zscore w=%.2f", w), Fusion{Method: "zscore", KeywordWeight: 1, SemanticWeight: w})
 		}
 	}
+}
+
+// tuneExpansions are the WordNet expansion weights tried (TUNE_EXP=0.2 adds one).
+func tuneExpansions() []float64 {
+	out := []float64{0}
+	if v, err := strconv.ParseFloat(os.Getenv("TUNE_EXP"), 64); err == nil && v > 0 {
+		out = append(out, v)
+	}
+	return out
 }

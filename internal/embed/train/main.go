@@ -3,12 +3,15 @@
 //
 //	go run ./internal/embed/train -out internal/embed/model/static.bin.gz
 //
+// (its defaults are the shipped model's settings).
 // Steps: tokenise and stem (embed.Tokenize); count word co-occurrences in a
 // symmetric window; positive PMI with smoothed marginals; a randomized
 // truncated SVD (Halko et al. 2011) gives word vectors U·Σ^p; retrofit them
 // to WordNet synonyms (Faruqui et al. 2015); SIF weights a/(a+p(w)) and the
-// corpus's common component (Arora et al. 2017). With -eval it also reports
-// Recall@10 and MRR on a relevance set over the papers of -corpus.
+// corpus's common component (Arora et al. 2017). A second view (-lsa-dim):
+// LSA, the truncated SVD of the documents × terms TF-IDF matrix. With -eval
+// it also reports Recall@10 and MRR on a relevance set over the papers of
+// -corpus.
 package main
 
 import (
@@ -29,6 +32,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/paperboy/paperboy/internal/benchdata"
 	"github.com/paperboy/paperboy/internal/embed"
 	"github.com/paperboy/paperboy/internal/wordnet"
 	"gonum.org/v1/gonum/mat"
@@ -39,7 +43,7 @@ type doc struct {
 }
 
 var (
-	dataDir     = flag.String("data", "/work/shared/data", "directory of the arXiv JSON-lines files")
+	dataDir     = flag.String("data", "", "directory of the arXiv JSON-lines files (default: ../shared/data beside the repository)")
 	inputs      = flag.String("inputs", "arxiv-listing-2023-09-21.jsonl,arxiv-math-2025-05.jsonl,hf-daily-papers.jsonl,big/arxiv-abstracts.jsonl.gz", "training files under -data (comma-separated)")
 	corpusFiles = flag.String("corpus", "arxiv-listing-2023-09-21.jsonl,arxiv-math-2025-05.jsonl,hf-daily-papers.jsonl", "files searched by -eval")
 	out         = flag.String("out", "", "model file to write (gzip)")
@@ -48,19 +52,30 @@ var (
 	minCount    = flag.Int("min-count", 5, "minimum stem frequency for the vocabulary")
 	maxVocab    = flag.Int("max-vocab", 60000, "vocabulary size cap (most frequent stems)")
 	alpha       = flag.Float64("cds", 0.75, "context distribution smoothing exponent")
-	eigP        = flag.Float64("eig", 0.5, "exponent of the singular values in the word vectors")
+	eigP        = flag.Float64("eig", 0, "exponent of the singular values in the word vectors")
 	power       = flag.Int("power", 2, "power iterations of the randomized SVD")
 	retro       = flag.Int("retrofit", 10, "retrofitting iterations (0: none)")
 	retroAlpha  = flag.Float64("retrofit-alpha", 1, "weight of the corpus vector in retrofitting")
 	sifA        = flag.Float64("sif", 1e-3, "SIF parameter a")
 	titleW      = flag.Float64("title-weight", 2, "weight of title words")
 	evalPath    = flag.String("eval", "", "relevance set (JSON lines: query, relevant ids) to report Recall@10/MRR on")
-	name        = flag.String("name", "", "model name (default paperboy-sif-v1-<dim>)")
+	name        = flag.String("name", "", "model name (default paperboy-sif-v1-<dim>, or paperboy-sif-lsa-v1-<dim>-<lsa-dim> with -lsa-dim)")
+	lsaDim      = flag.Int("lsa-dim", 256, "dimensions of the LSA view (0: none)")
+	lsaShare    = flag.Float64("lsa-share", 0.5, "the LSA view's share of the cosine")
+	lsaEig      = flag.Float64("lsa-eig", 1, "exponent of the singular values in LSA document vectors")
+	lsaSkip     = flag.Int("lsa-skip", 1, "leading singular directions left out of the LSA view")
 )
 
 func main() {
 	flag.Parse()
 	start := time.Now()
+	if *dataDir == "" {
+		d, err := benchdata.FindDataDir()
+		if err != nil {
+			log.Fatal(err)
+		}
+		*dataDir = d
+	}
 	var docs []doc
 	for _, f := range strings.Split(*inputs, ",") {
 		ds, err := readDocs(*dataDir + "/" + f)
@@ -218,16 +233,36 @@ func main() {
 	nm := *name
 	if nm == "" {
 		nm = fmt.Sprintf("paperboy-sif-v1-%d", *dim)
+		if *lsaDim > 0 {
+			nm = fmt.Sprintf("paperboy-sif-lsa-v1-%d-%d", *dim, *lsaDim)
+		}
 	}
 	meta := embed.StaticMeta{Name: nm, Dim: *dim, TitleWeight: float32(*titleW),
 		Trained: fmt.Sprintf("go run ./internal/embed/train %s (%d documents)", strings.Join(os.Args[1:], " "), len(docs))}
-	model := embed.NewStatic(meta, words, weights, vecs)
+	model := embed.NewStatic(meta, words, weights, vecs, nil)
 	// The common component: the first singular vector of the document vectors.
 	meta.Common = commonComponent(model, docs, *dim)
-	model = embed.NewStatic(meta, words, weights, vecs)
+	var lsa *embed.LSA
+	if *lsaDim > 0 {
+		lsa = trainLSA(docs, index, *lsaDim, *lsaSkip, *lsaEig, float32(*titleW))
+		meta.LSADim, meta.LSAShare = *lsaDim, float32(*lsaShare)
+		log.Printf("LSA view ready (%s)", time.Since(start).Round(time.Second))
+	}
+	model = embed.NewStatic(meta, words, weights, vecs, lsa)
 	log.Printf("model ready (%s)", time.Since(start).Round(time.Second))
 
 	if *evalPath != "" {
+		if lsa != nil { // how the views do alone and mixed
+			for _, sh := range []float32{0, 0.25, 0.75, 1} {
+				m := meta
+				m.LSAShare = sh
+				log.Printf("LSA share %.2f:", sh)
+				if err := evaluate(embed.NewStatic(m, words, weights, vecs, lsa), *evalPath); err != nil {
+					log.Fatal(err)
+				}
+			}
+			log.Printf("LSA share %.2f (the model's):", meta.LSAShare)
+		}
 		if err := evaluate(model, *evalPath); err != nil {
 			log.Fatal(err)
 		}
@@ -237,7 +272,7 @@ func main() {
 		if err != nil {
 			log.Fatal(err)
 		}
-		if err := embed.WriteStatic(f, meta, words, weights, vecs); err != nil {
+		if err := embed.WriteStatic(f, meta, words, weights, vecs, lsa); err != nil {
 			log.Fatal(err)
 		}
 		if err := f.Close(); err != nil {
