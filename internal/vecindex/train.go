@@ -147,20 +147,21 @@ func (x *Index) Train(nlist, nprobe int, seed uint64) error {
 // matrix (uncentred: dot products are what must survive the projection), as
 // k rows of dim.
 func principal(pts []float32, dim, k int) ([]float32, error) {
-	m := len(pts) / dim
+	// 20,000 points pin down a second-moment matrix of a few hundred
+	// dimensions; the sample is already random, so its head will do.
+	m := min(len(pts)/dim, 20000)
+	cols := make([]float32, dim*m) // transposed: dot products over contiguous columns
+	for i := range m {
+		for a, v := range pts[i*dim : (i+1)*dim] {
+			cols[a*m+i] = v
+		}
+	}
 	g := make([]float64, dim*dim)
 	parallel(dim, func(lo, hi int) {
-		col := make([]float32, m)
-		colj := make([]float32, m)
 		for a := lo; a < hi; a++ {
-			for i := range m {
-				col[i] = pts[i*dim+a]
-			}
+			ca := cols[a*m : (a+1)*m]
 			for b := a; b < dim; b++ {
-				for i := range m {
-					colj[i] = pts[i*dim+b]
-				}
-				g[a*dim+b] = float64(vek32.Dot(col, colj))
+				g[a*dim+b] = float64(vek32.Dot(ca, cols[b*m:(b+1)*m]))
 			}
 		}
 	})

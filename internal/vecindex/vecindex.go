@@ -346,8 +346,12 @@ func (x *Index) SearchExact(q []float32, k int, exclude ...string) ([]Hit, error
 }
 
 // rerankDepth is how many candidates of the projection scan are re-scored
-// in full.
-func rerankDepth(k int) int { return max(2000, 100*k) }
+// in full. Re-scoring is the int8 dot product in pure Go (about half a
+// microsecond at 512 dimensions), so depth is the cost that grows with k.
+// 30 per result for the first hundred kept recall@100 of text queries at
+// 0.98 on 100k real papers; beyond a hundred (searches that over-fetch for
+// filters) the tail is a pool to filter, not a ranking, so it costs one each.
+func rerankDepth(k int) int { return max(2000, 30*min(k, 100)+max(0, k-100)) }
 
 func (x *Index) search(q []float32, k int, probe int, exclude []string) ([]Hit, error) {
 	if len(q) != x.dim {
