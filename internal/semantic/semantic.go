@@ -92,6 +92,9 @@ func (e *Engine) Model() string { return e.model }
 // Len is the number of indexed papers.
 func (e *Engine) Len() int { return e.index().Len() }
 
+// IndexBytes estimates the vector index's memory.
+func (e *Engine) IndexBytes() int64 { return e.index().Bytes() }
+
 // Index exposes the vector index (for benchmarks and the admin commands).
 func (e *Engine) Index() *vecindex.Index { return e.index() }
 

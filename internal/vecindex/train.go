@@ -102,40 +102,63 @@ func (x *Index) Train(nlist, nprobe int, seed uint64) error {
 	cents := kmeans(pts, dim, nlist, 8, rng)
 	pts = nil
 
+	// Assign every vector, then project each into its list's contiguous
+	// rows (in the order of live), all without the lock.
 	assign := make([]int32, len(live))
-	coarse := make([][]float32, len(fine))
-	for c := range coarse {
-		coarse[c] = make([]float32, chunkRows*pdim)
-	}
 	parallel(len(live), func(lo, hi int) {
 		v := make([]float32, dim)
 		for i := lo; i < hi; i++ {
 			vec(v, live[i])
 			assign[i] = int32(nearest(cents, dim, v))
-			project(coarseRow(coarse, pdim, live[i]), proj, v)
+		}
+	})
+	pos := make([]int32, len(live))
+	sizes := make([]int, nlist)
+	for i, li := range assign {
+		pos[i] = int32(sizes[li])
+		sizes[li]++
+	}
+	coarse := make([][]float32, nlist)
+	for li, n := range sizes {
+		coarse[li] = make([]float32, n*pdim, n*pdim+n*pdim/8+pdim) // room to grow
+	}
+	parallel(len(live), func(lo, hi int) {
+		v := make([]float32, dim)
+		for i := lo; i < hi; i++ {
+			vec(v, live[i])
+			p := int(pos[i])
+			project(coarse[assign[i]][p*pdim:(p+1)*pdim], proj, v)
 		}
 	})
 
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	for len(coarse) < len(x.fine) {
-		coarse = append(coarse, make([]float32, chunkRows*pdim))
-	}
+	// Vectors removed or replaced meanwhile leave gaps: close them up.
 	lists := make([][]int32, nlist)
-	put := func(s, li int32) {
-		x.listOf[s], x.posOf[s] = li, int32(len(lists[li]))
+	for i, s := range live {
+		if x.ids[s] == "" || x.dirty[s] {
+			continue
+		}
+		li := assign[i]
+		n := len(lists[li])
+		if p := int(pos[i]); p != n {
+			copy(coarse[li][n*pdim:(n+1)*pdim], coarse[li][p*pdim:(p+1)*pdim])
+		}
+		x.listOf[s], x.posOf[s] = li, int32(n)
 		lists[li] = append(lists[li], s)
 	}
-	for i, s := range live {
-		if x.ids[s] != "" && !x.dirty[s] { // still there, not replaced
-			put(s, assign[i])
-		}
+	for li := range coarse {
+		coarse[li] = coarse[li][:len(lists[li])*pdim]
 	}
 	v := make([]float32, dim)
+	pv := make([]float32, pdim)
 	for s := range x.dirty { // added while training
 		dequantize(v, fineRow(x.fine, dim, s), x.scales[s])
-		project(coarseRow(coarse, pdim, s), proj, v)
-		put(s, int32(nearest(cents, dim, v)))
+		project(pv, proj, v)
+		li := int32(nearest(cents, dim, v))
+		x.listOf[s], x.posOf[s] = li, int32(len(lists[li]))
+		lists[li] = append(lists[li], s)
+		coarse[li] = append(coarse[li], pv...)
 	}
 	x.lists, x.centroids, x.proj, x.coarse = lists, cents, proj, coarse
 	x.nprobe = max(1, nprobe)
@@ -335,7 +358,7 @@ func (x *Index) SetState(data []byte) error {
 	}
 	x.centroids, x.proj = cents, proj
 	if proj != nil {
-		x.coarse = [][]float32{}
+		x.coarse = make([][]float32, nlist)
 	}
 	x.lists = make([][]int32, nlist)
 	x.nprobe = max(1, int(hdr[2]))

@@ -48,7 +48,7 @@ type Index struct {
 	mu        sync.RWMutex
 	fine      [][]int8    // slab: slot s is row s%chunkRows of chunk s/chunkRows
 	scales    []float32   // slot -> int8 scale
-	coarse    [][]float32 // slab of projections (pdim wide); nil until trained
+	coarse    [][]float32 // list -> projections of its vectors in list order (pdim each); nil until trained
 	proj      []float32   // pdim×dim projection; nil until trained
 	ids       []string    // slot -> id; "" when free
 	listOf    []int32     // slot -> list
@@ -86,6 +86,26 @@ func (x *Index) Len() int {
 	return len(x.where)
 }
 
+// Bytes estimates the index's memory: vectors, projections, centroids, ids
+// and the bookkeeping per vector (Go's map and string headers included).
+func (x *Index) Bytes() int64 {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	n := int64(len(x.fine)) * chunkRows * int64(x.dim)
+	n += int64(len(x.ids)) * (4 + 4 + 4 + 16) // scale, list, position, string header
+	for _, c := range x.coarse {
+		n += int64(cap(c)) * 4
+	}
+	for _, l := range x.lists {
+		n += int64(cap(l)) * 4
+	}
+	n += int64(len(x.centroids)+len(x.proj)) * 4
+	for id := range x.where {
+		n += int64(len(id)) + 40 // the id's bytes; a map entry with its share of overhead
+	}
+	return n
+}
+
 // Lists is the number of inverted lists (1 when untrained).
 func (x *Index) Lists() int {
 	x.mu.RLock()
@@ -112,10 +132,6 @@ func fineRow(chunks [][]int8, dim int, s int32) []int8 {
 	return chunks[int(s)/chunkRows][o : o+dim : o+dim]
 }
 
-func coarseRow(chunks [][]float32, pdim int, s int32) []float32 {
-	o := (int(s) % chunkRows) * pdim
-	return chunks[int(s)/chunkRows][o : o+pdim : o+pdim]
-}
 
 // quantize writes v as int8 into dst and returns the scale.
 func quantize(dst []int8, v []float32) float32 {
@@ -205,14 +221,14 @@ func (x *Index) Add(ids []string, vecs [][]float32) error {
 		s := x.alloc()
 		copy(fineRow(x.fine, x.dim, s), codes[i*x.dim:(i+1)*x.dim])
 		x.scales[s] = scales[i]
-		if x.coarse != nil {
-			copy(coarseRow(x.coarse, x.pdim, s), projs[i*x.pdim:(i+1)*x.pdim])
-		}
 		x.ids[s] = id
 		x.where[id] = s
 		li := assign[i]
 		x.listOf[s], x.posOf[s] = li, int32(len(x.lists[li]))
 		x.lists[li] = append(x.lists[li], s)
+		if x.coarse != nil {
+			x.coarse[li] = append(x.coarse[li], projs[i*x.pdim:(i+1)*x.pdim]...)
+		}
 		if x.training {
 			x.dirty[s] = true
 		}
@@ -236,9 +252,6 @@ func (x *Index) alloc() int32 {
 	if int(s)/chunkRows >= len(x.fine) {
 		x.fine = append(x.fine, make([]int8, chunkRows*x.dim))
 	}
-	if x.coarse != nil && int(s)/chunkRows >= len(x.coarse) {
-		x.coarse = append(x.coarse, make([]float32, chunkRows*x.pdim))
-	}
 	x.ids = append(x.ids, "")
 	x.scales = append(x.scales, 0)
 	x.listOf = append(x.listOf, 0)
@@ -255,7 +268,8 @@ func (x *Index) Delete(ids ...string) {
 	}
 }
 
-// remove takes id out of its list (the list's last slot takes its place).
+// remove takes id out of its list (the list's last slot, and its
+// projection, take its place).
 func (x *Index) remove(id string) {
 	s, ok := x.where[id]
 	if !ok {
@@ -268,6 +282,12 @@ func (x *Index) remove(id string) {
 	l[p] = last
 	x.posOf[last] = p
 	x.lists[li] = l[:len(l)-1]
+	if x.coarse != nil {
+		c, d := x.coarse[li], x.pdim
+		n := len(l) - 1
+		copy(c[int(p)*d:int(p+1)*d], c[n*d:(n+1)*d])
+		x.coarse[li] = c[:n*d]
+	}
 	x.ids[s] = ""
 	if x.training {
 		x.pendingFree = append(x.pendingFree, s)
@@ -385,9 +405,11 @@ func (x *Index) search(q []float32, k int, probe int, exclude []string) ([]Hit, 
 		project(qp, x.proj, q)
 		depth := rerankDepth(kk)
 		cand := make(minHeap, 0, depth)
+		d := x.pdim
 		for _, li := range x.nearestLists(q, min(probe, len(x.lists))) {
-			for _, s := range x.lists[li] {
-				cand.offer(item{vek32.Dot(qp, coarseRow(x.coarse, x.pdim, s)), s}, depth)
+			rows := x.coarse[li] // contiguous: the scan streams through memory
+			for p, s := range x.lists[li] {
+				cand.offer(item{vek32.Dot(qp, rows[p*d:(p+1)*d:(p+1)*d]), s}, depth)
 			}
 		}
 		h = make(minHeap, 0, kk)

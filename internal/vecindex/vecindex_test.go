@@ -183,6 +183,7 @@ func TestTrainRecallAndIncremental(t *testing.T) {
 	if x.Lists() != nlist || x.Len() != 25000 || x.NeedsTraining() {
 		t.Fatalf("after training: %d lists, %d vectors, needs training %v", x.Lists(), x.Len(), x.NeedsTraining())
 	}
+	checkLists(t, x)
 	// Incremental: the rest are assigned to their nearest lists, no rebuild.
 	x.Add(names[25000:], vecs[25000:])
 	rng := rand.New(rand.NewPCG(3, 3))
@@ -201,11 +202,13 @@ func TestTrainRecallAndIncremental(t *testing.T) {
 		t.Errorf("recall@10 %.3f at %d lists, probe %d", r, nlist, nprobe)
 	}
 	t.Logf("recall@10 %.3f (%d lists, probe %d)", r, nlist, nprobe)
+	checkLists(t, x)
 	// Deleting after training.
 	x.Delete(names[:10]...)
 	if x.Len() != 30000-10 {
 		t.Errorf("len %d", x.Len())
 	}
+	checkLists(t, x)
 	hs, _ := x.Search(vecs[3], 5)
 	for _, h := range hs {
 		if h.ID == names[3] {
@@ -289,6 +292,7 @@ func TestConcurrentSearchAddTrain(t *testing.T) {
 	if want := 24000 - 40; x.Len() != want {
 		t.Errorf("len %d, want %d", x.Len(), want)
 	}
+	checkLists(t, x)
 	// Everything added during training is findable.
 	for i := 20000; i < 24000; i += 333 {
 		hs, _ := x.SearchExact(vecs[i], 1)
@@ -326,5 +330,41 @@ func TestPlan(t *testing.T) {
 		if l, p := Plan(tt.n); l != tt.nlist || p != tt.nprobe {
 			t.Errorf("Plan(%d) = %d, %d; want %d, %d", tt.n, l, p, tt.nlist, tt.nprobe)
 		}
+	}
+}
+
+// checkLists verifies the trained index's bookkeeping: every vector is in
+// exactly one list at the position it records, and each list's projections
+// are its vectors', in list order (the scan reads them by position).
+func checkLists(t *testing.T, x *Index) {
+	t.Helper()
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	if x.proj == nil || len(x.coarse) != len(x.lists) {
+		t.Fatalf("not trained: %d projection lists for %d lists", len(x.coarse), len(x.lists))
+	}
+	n := 0
+	v := make([]float32, x.dim)
+	pv := make([]float32, x.pdim)
+	for li, l := range x.lists {
+		if len(x.coarse[li]) != len(l)*x.pdim {
+			t.Fatalf("list %d: %d vectors, %d projected values", li, len(l), len(x.coarse[li]))
+		}
+		for p, s := range l {
+			n++
+			if x.ids[s] == "" || x.where[x.ids[s]] != s || x.listOf[s] != int32(li) || x.posOf[s] != int32(p) {
+				t.Fatalf("list %d position %d: slot %d (%q) records list %d position %d", li, p, s, x.ids[s], x.listOf[s], x.posOf[s])
+			}
+			dequantize(v, fineRow(x.fine, x.dim, s), x.scales[s])
+			project(pv, x.proj, v)
+			for i, want := range pv {
+				if got := x.coarse[li][p*x.pdim+i]; math.Abs(float64(got-want)) > 5e-3 { // added vectors are projected before quantization
+					t.Fatalf("list %d position %d (%s): projection %d is %g, want %g", li, p, x.ids[s], i, got, want)
+				}
+			}
+		}
+	}
+	if n != len(x.where) {
+		t.Fatalf("%d vectors in lists, %d indexed", n, len(x.where))
 	}
 }
