@@ -76,8 +76,8 @@ type BenchResult struct {
 	HeapBytes uint64 // live heap after a GC: the indexes and everything else in the process
 	// VectorBytes estimates the vector index's memory (0 without one).
 	VectorBytes int64
-	PeakRSS   int64  // VmHWM: the process's peak resident memory (0 where /proc is missing)
-	Rows      []Latency
+	PeakRSS     int64 // VmHWM: the process's peak resident memory (0 where /proc is missing)
+	Rows        []Latency
 }
 
 // RunBench measures search latency per mode and "similar papers" on a

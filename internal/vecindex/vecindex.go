@@ -132,7 +132,6 @@ func fineRow(chunks [][]int8, dim int, s int32) []int8 {
 	return chunks[int(s)/chunkRows][o : o+dim : o+dim]
 }
 
-
 // quantize writes v as int8 into dst and returns the scale.
 func quantize(dst []int8, v []float32) float32 {
 	var m float32
