@@ -107,30 +107,17 @@ func trainLSA(docs []doc, index map[string]int32, k, skip int, eig float64, titl
 		log.Printf("LSA power iteration %d (%s)", it+1, time.Since(t0).Round(time.Second))
 	}
 	Bt := XT.mul(Q) // (QᵀX)ᵀ, V×l
-	var G mat.SymDense
-	G.SymOuterK(1, Bt.T()) // BBᵀ, l×l
-	var es mat.EigenSym
-	if !es.Factorize(&G, true) {
-		log.Fatal("LSA: eigen decomposition failed")
-	}
-	vals := es.Values(nil)
-	var ev mat.Dense
-	es.VectorsTo(&ev)
-	order := make([]int, l)
-	for i := range order {
-		order[i] = i
-	}
-	sort.Slice(order, func(a, b int) bool { return vals[order[a]] > vals[order[b]] })
+	vals, ev := gramEigen(Bt)
 	// V = Bᵀ·Ub·Σ⁻¹; the term vector is V's row times σ^(eig-1): σ^(eig-2) in all.
 	W := mat.NewDense(l, k, nil)
 	S := make([]float64, kk)
 	for c := range kk {
-		S[c] = math.Sqrt(max(vals[order[c]], 1e-24))
+		S[c] = math.Sqrt(max(vals[c], 1e-24))
 	}
 	for c := range k {
 		f := math.Pow(S[skip+c], eig-2)
 		for r := range l {
-			W.Set(r, c, ev.At(r, order[skip+c])*f)
+			W.Set(r, c, ev.At(r, skip+c)*f)
 		}
 	}
 	var T mat.Dense

@@ -418,9 +418,25 @@ func randomizedSVD(A *csr, k, over, power int) (*mat.Dense, []float64) {
 		Q = orthonormal(A.mul(Q)) // A is symmetric: Aᵀ = A
 		log.Printf("power iteration %d (%s)", it+1, time.Since(t).Round(time.Second))
 	}
-	Bt := A.mul(Q) // (QᵀA)ᵀ = AQ
+	vals, ev := gramEigen(A.mul(Q)) // (QᵀA)ᵀ = AQ
+	Ub := mat.NewDense(l, k, nil)
+	S := make([]float64, k)
+	for c := range k {
+		S[c] = math.Sqrt(math.Max(vals[c], 0))
+		for r := range l {
+			Ub.Set(r, c, ev.At(r, c))
+		}
+	}
+	var U mat.Dense
+	U.Mul(Q, Ub)
+	return &U, S
+}
+
+// gramEigen returns the eigenvalues of BBᵀ = BtᵀBt (the squared singular
+// values of B), largest first, and its eigenvectors as columns in that order.
+func gramEigen(Bt *mat.Dense) ([]float64, *mat.Dense) {
 	var G mat.SymDense
-	G.SymOuterK(1, Bt.T()) // BBᵀ = BtᵀBt, l×l
+	G.SymOuterK(1, Bt.T())
 	var eig mat.EigenSym
 	if !eig.Factorize(&G, true) {
 		log.Fatal("eigen decomposition failed")
@@ -428,22 +444,21 @@ func randomizedSVD(A *csr, k, over, power int) (*mat.Dense, []float64) {
 	vals := eig.Values(nil)
 	var ev mat.Dense
 	eig.VectorsTo(&ev)
+	l := len(vals)
 	order := make([]int, l)
 	for i := range order {
 		order[i] = i
 	}
 	sort.Slice(order, func(a, b int) bool { return vals[order[a]] > vals[order[b]] })
-	Ub := mat.NewDense(l, k, nil)
-	S := make([]float64, k)
-	for c := range k {
-		S[c] = math.Sqrt(math.Max(vals[order[c]], 0))
+	sv := make([]float64, l)
+	sev := mat.NewDense(l, l, nil)
+	for c, o := range order {
+		sv[c] = vals[o]
 		for r := range l {
-			Ub.Set(r, c, ev.At(r, order[c]))
+			sev.Set(r, c, ev.At(r, o))
 		}
 	}
-	var U mat.Dense
-	U.Mul(Q, Ub)
-	return &U, S
+	return sv, sev
 }
 
 // retrofit pulls each word's vector towards its WordNet synonyms that are
