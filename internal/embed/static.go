@@ -386,6 +386,21 @@ func axpy(dst []float32, a float32, x []float32) {
 	}
 }
 
+// WithLSAShare returns the model with another share for its LSA view, under
+// a name of its own (its vectors are another space), for tuning the share
+// against a search evaluation without retraining.
+func (s *Static) WithLSAShare(share float32) *Static {
+	if s.lsa == nil || share < 0 || share > 1 {
+		return s
+	}
+	m := &Static{meta: s.meta, vocab: s.vocab, weight: s.weight, vecs: s.vecs, common: s.common, idf: s.idf, lsa: s.lsa}
+	m.meta.LSAShare = share
+	m.meta.Name = fmt.Sprintf("%s-share%.2f", s.meta.Name, share)
+	m.wS = float32(math.Sqrt(float64(1 - share)))
+	m.wL = float32(math.Sqrt(float64(share)))
+	return m
+}
+
 // NewStatic builds a model in memory (the trainer uses it to evaluate before
 // writing). Word vectors are normalised; common may be nil; lsa may be nil.
 func NewStatic(meta StaticMeta, words []string, weights []float32, vecs [][]float32, lsa *LSA) *Static {
