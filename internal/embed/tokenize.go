@@ -7,6 +7,8 @@ import (
 	"unicode"
 
 	"github.com/kljensen/snowball/english"
+
+	"github.com/paperboy/paperboy/internal/spelling"
 )
 
 // Token is a word as the static model sees it: its surface form (lower
@@ -68,7 +70,7 @@ func stem(w string) string {
 	if s, ok := stems.Load(w); ok {
 		return s.(string)
 	}
-	s := english.Stem(w, true)
+	s := english.Stem(spelling.American(w), true) // one stem for both spellings
 	if stemCount.Load() < maxCachedStems {
 		stems.Store(w, s)
 		stemCount.Add(1)

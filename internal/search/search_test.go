@@ -130,6 +130,20 @@ func TestSearchQueries(t *testing.T) {
 				}
 			}
 		}},
+		{"British spelling finds American", Query{Text: "quantisation behaviour", Limit: 50}, func(t *testing.T, r Results) {
+			us, err := svc.Search(ctx, Query{Text: "quantization behavior", Limit: 50})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(r.Hits) == 0 || !slices.Equal(ids(r), ids(us)) {
+				t.Errorf("British %v, American %v", ids(r), ids(us))
+			}
+			if h := r.Hits[0].Highlights; !slices.ContainsFunc(h, func(w string) bool {
+				return strings.HasPrefix(strings.ToLower(w), "quantiz") || strings.HasPrefix(strings.ToLower(w), "behavior")
+			}) {
+				t.Errorf("the American words are not highlighted: %v", h)
+			}
+		}},
 		{"phrase words in another order do not match", Query{Text: `"avatars gaussian"`}, func(t *testing.T, r Results) {
 			if len(r.Hits) != 0 || r.Total != 0 {
 				t.Errorf("got %v (total %d)", ids(r), r.Total)

@@ -59,7 +59,7 @@ var (
 	sifA        = flag.Float64("sif", 1e-3, "SIF parameter a")
 	titleW      = flag.Float64("title-weight", 2, "weight of title words")
 	evalPath    = flag.String("eval", "", "relevance set (JSON lines: query, relevant ids) to report Recall@10/MRR on")
-	name        = flag.String("name", "", "model name (default paperboy-sif-v1-<dim>, or paperboy-sif-lsa-v1-<dim>-<lsa-dim> with -lsa-dim)")
+	name        = flag.String("name", "", "model name (default paperboy-sif-v1-<dim>, or paperboy-sif-lsa-v2-<dim>-<lsa-dim> with -lsa-dim)")
 	lsaDim      = flag.Int("lsa-dim", 256, "dimensions of the LSA view (0: none)")
 	lsaShare    = flag.Float64("lsa-share", 0.5, "the LSA view's share of the cosine")
 	lsaEig      = flag.Float64("lsa-eig", 1, "exponent of the singular values in LSA document vectors")
@@ -234,7 +234,7 @@ func main() {
 	if nm == "" {
 		nm = fmt.Sprintf("paperboy-sif-v1-%d", *dim)
 		if *lsaDim > 0 {
-			nm = fmt.Sprintf("paperboy-sif-lsa-v1-%d-%d", *dim, *lsaDim)
+			nm = fmt.Sprintf("paperboy-sif-lsa-v2-%d-%d", *dim, *lsaDim)
 		}
 	}
 	meta := embed.StaticMeta{Name: nm, Dim: *dim, TitleWeight: float32(*titleW),

@@ -12,6 +12,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/kljensen/snowball/english"
+
+	"github.com/paperboy/paperboy/internal/spelling"
 )
 
 // Token is one word of a text with its byte span, for highlighting.
@@ -102,8 +104,10 @@ func IsStopWord(w string) bool { return english.IsStopWord(w) || extraStop[w] }
 // not stopwords, ranking (IDF) handles them.
 var extraStop = map[string]bool{"also": true, "via": true, "us": true, "may": true, "can": true, "however": true}
 
-// Stem reduces a folded word to its Snowball (Porter2) English stem. Words
-// with digits ("gpt4", "2d") are kept as they are: stemming them is noise.
+// Stem reduces a folded word to its Snowball (Porter2) English stem, British
+// spellings first made American ("behaviour" and "behavior" are one term).
+// Words with digits ("gpt4", "2d") are kept as they are: stemming them is
+// noise.
 func Stem(w string) string {
 	for i := 0; i < len(w); i++ {
 		c := w[i]
@@ -114,7 +118,7 @@ func Stem(w string) string {
 			return w
 		}
 	}
-	return english.Stem(w, true)
+	return english.Stem(spelling.American(w), true)
 }
 
 // stemCache maps folded words to stems for every goroutine: Snowball costs
