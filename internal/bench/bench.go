@@ -26,6 +26,7 @@ import (
 	"github.com/paperboy/paperboy/internal/benchdata"
 	"github.com/paperboy/paperboy/internal/ingest"
 	"github.com/paperboy/paperboy/internal/paper"
+	"github.com/paperboy/paperboy/internal/procmem"
 	"github.com/paperboy/paperboy/internal/sqlite"
 )
 
@@ -286,7 +287,7 @@ func runSet(ctx context.Context, o Options, src *benchdata.Source, set Set) (Res
 		return res, err
 	}
 	res.LoadAfter = LoadAverage()
-	res.PeakRSS = PeakRSS()
+	res.PeakRSS = procmem.PeakRSS()
 	return res, nil
 }
 

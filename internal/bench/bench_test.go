@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/paperboy/paperboy/internal/benchdata"
+	"github.com/paperboy/paperboy/internal/procmem"
 	"github.com/paperboy/paperboy/internal/sqlite"
 	"github.com/paperboy/paperboy/internal/web"
 )
@@ -230,7 +231,7 @@ func TestHelpers(t *testing.T) {
 	if m := ThisMachine(); m.GOMAXPROCS < 1 || m.CPU == "" {
 		t.Errorf("machine: %+v", m)
 	}
-	if PeakRSS() <= 0 {
+	if procmem.PeakRSS() <= 0 {
 		t.Error("no peak RSS on Linux")
 	}
 }

@@ -1,17 +1,15 @@
 package search
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"runtime"
 	"slices"
-	"strconv"
-	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/paperboy/paperboy/internal/procmem"
 )
 
 // Latency targets of issue 8, for the benchmark table.
@@ -146,7 +144,7 @@ func RunBench(ctx context.Context, svc *Service, o BenchOptions) (BenchResult, e
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	res.HeapBytes = ms.HeapAlloc
-	res.PeakRSS = PeakRSS()
+	res.PeakRSS = procmem.PeakRSS()
 	runtime.KeepAlive(svc) // the heap figure must include what the service holds
 	return res, nil
 }
@@ -160,27 +158,6 @@ func latency(name string, ds []time.Duration) Latency {
 	at := func(p float64) time.Duration { return ds[min(len(ds)-1, int(p*float64(len(ds))))] }
 	l.P50, l.P95, l.P99, l.Max = at(0.50), at(0.95), at(0.99), ds[len(ds)-1]
 	return l
-}
-
-// PeakRSS is the process's peak resident set size in bytes (VmHWM in
-// /proc/self/status), or 0 where that is not available.
-func PeakRSS() int64 {
-	f, err := os.Open("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
-			fs := strings.Fields(rest)
-			if len(fs) >= 1 {
-				kb, _ := strconv.ParseInt(fs[0], 10, 64)
-				return kb * 1024
-			}
-		}
-	}
-	return 0
 }
 
 // Print writes the result as a table.

@@ -28,6 +28,7 @@ import (
 
 	"github.com/paperboy/paperboy/internal/embed/embedtest"
 	"github.com/paperboy/paperboy/internal/paper"
+	"github.com/paperboy/paperboy/internal/procmem"
 	"github.com/paperboy/paperboy/internal/vecindex"
 )
 
@@ -134,16 +135,6 @@ func heapInUse() uint64 {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	return ms.HeapInuse
-}
-
-func vmHWM() string {
-	data, _ := os.ReadFile("/proc/self/status")
-	for _, l := range strings.Split(string(data), "\n") {
-		if strings.HasPrefix(l, "VmHWM:") {
-			return strings.TrimSpace(strings.TrimPrefix(l, "VmHWM:"))
-		}
-	}
-	return "?"
 }
 
 func BenchmarkIndex(b *testing.B) {
@@ -296,8 +287,8 @@ func benchIndex(b *testing.B, n int) {
 	}
 	b.ReportMetric(spct(0.95), "similar-p95-ms")
 	b.Logf("similar papers (probe %d): p50 %.2f ms, p95 %.2f ms, p99 %.2f ms, recall@10 %.3f", simProbe, spct(0.5), spct(0.95), spct(0.99), shit/float64(10*len(queries)))
-	b.Logf("%d papers (%d real, %d generated), dim %d: add %s, train %s (%d lists, probe %d), recall@10 %.3f over %d queries, index heap %.0f MiB, VmHWM %s",
-		x.Len(), nreal, x.Len()-nreal, dim, load.Round(time.Millisecond), train.Round(time.Millisecond), nlist, nprobe, recall, len(all), float64(mem)/(1<<20), vmHWM())
+	b.Logf("%d papers (%d real, %d generated), dim %d: add %s, train %s (%d lists, probe %d), recall@10 %.3f over %d queries, index heap %.0f MiB, peak RSS %d MiB",
+		x.Len(), nreal, x.Len()-nreal, dim, load.Round(time.Millisecond), train.Round(time.Millisecond), nlist, nprobe, recall, len(all), float64(mem)/(1<<20), procmem.PeakRSS()>>20)
 
 	// Restart: the stored state restores lists without training or assigning.
 	start = time.Now()
