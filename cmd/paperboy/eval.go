@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/paperboy/paperboy/internal/search"
-	"github.com/paperboy/paperboy/internal/semantic"
 	"github.com/paperboy/paperboy/internal/sqlite"
 )
 
@@ -83,15 +82,10 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 
 // buildSearch builds a search service and its whole index in the foreground.
 func buildSearch(ctx context.Context, c searchConfig, store *sqlite.Store, logger *slog.Logger) (*search.Service, error) {
-	emb, err := c.newEmbedder(ctx)
+	svc, err := newSearch(ctx, c, store, logger)
 	if err != nil {
 		return nil, err
 	}
-	var sem search.Semantic
-	if emb != nil {
-		sem = semantic.New(store, emb, semantic.Options{Logger: logger})
-	}
-	svc := search.New(store, sem, search.Options{Logger: logger})
 	if err := svc.Build(ctx); err != nil {
 		return nil, err
 	}

@@ -61,9 +61,9 @@ type searchWiring struct {
 	svc *search.Service
 }
 
-// startSearch builds the search service and starts indexing in the
-// background: the site serves at once, and search says it is still building.
-func startSearch(ctx context.Context, c searchConfig, store *sqlite.Store, logger *slog.Logger) (*searchWiring, error) {
+// newSearch returns the search service over store with the configured
+// embedder behind its semantic leg; it has no index until Build or Start.
+func newSearch(ctx context.Context, c searchConfig, store *sqlite.Store, logger *slog.Logger) (*search.Service, error) {
 	emb, err := c.newEmbedder(ctx)
 	if err != nil {
 		return nil, err
@@ -72,7 +72,16 @@ func startSearch(ctx context.Context, c searchConfig, store *sqlite.Store, logge
 	if emb != nil {
 		sem = semantic.New(store, emb, semantic.Options{Logger: logger})
 	}
-	svc := search.New(store, sem, search.Options{Logger: logger})
+	return search.New(store, sem, search.Options{Logger: logger}), nil
+}
+
+// startSearch builds the search service and starts indexing in the
+// background: the site serves at once, and search says it is still building.
+func startSearch(ctx context.Context, c searchConfig, store *sqlite.Store, logger *slog.Logger) (*searchWiring, error) {
+	svc, err := newSearch(ctx, c, store, logger)
+	if err != nil {
+		return nil, err
+	}
 	svc.Start(ctx)
 	return &searchWiring{svc: svc}, nil
 }
