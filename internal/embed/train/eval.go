@@ -6,11 +6,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 
 	"github.com/paperboy/paperboy/internal/embed"
-	"github.com/paperboy/paperboy/internal/paper"
+	"github.com/paperboy/paperboy/internal/embed/embedtest"
 )
 
 type judged struct {
@@ -25,7 +26,7 @@ type judged struct {
 func evaluate(m *embed.Static, path string) error {
 	var corpus []doc
 	for _, f := range strings.Split(*corpusFiles, ",") {
-		ds, err := readDocs(*dataDir + "/" + f)
+		ds, err := embedtest.Read(filepath.Join(*dataDir, f), 0)
 		if err != nil {
 			return err
 		}
@@ -33,8 +34,7 @@ func evaluate(m *embed.Static, path string) error {
 	}
 	vecs := make([][]float32, len(corpus))
 	parallel(len(corpus), func(i int) {
-		p := paper.Paper{Title: corpus[i].Title, Abstract: corpus[i].Abstract}
-		vecs[i] = m.EmbedPaper(&p)
+		vecs[i] = m.EmbedPaper(&corpus[i])
 	})
 	f, err := os.Open(path)
 	if err != nil {

@@ -15,16 +15,13 @@
 package main
 
 import (
-	"bufio"
-	"compress/gzip"
-	"encoding/json"
 	"flag"
 	"fmt"
-	"io"
 	"log"
 	"math"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"sort"
@@ -34,18 +31,19 @@ import (
 
 	"github.com/paperboy/paperboy/internal/benchdata"
 	"github.com/paperboy/paperboy/internal/embed"
+	"github.com/paperboy/paperboy/internal/embed/embedtest"
+	"github.com/paperboy/paperboy/internal/paper"
 	"github.com/paperboy/paperboy/internal/wordnet"
 	"gonum.org/v1/gonum/mat"
 )
 
-type doc struct {
-	ID, Title, Abstract string
-}
+// doc is a training paper: its title and abstract are what the model reads.
+type doc = paper.Paper
 
 var (
 	dataDir     = flag.String("data", "", "directory of the arXiv JSON-lines files (default: ../shared/data beside the repository)")
-	inputs      = flag.String("inputs", "arxiv-listing-2023-09-21.jsonl,arxiv-math-2025-05.jsonl,hf-daily-papers.jsonl,big/arxiv-abstracts.jsonl.gz", "training files under -data (comma-separated)")
-	corpusFiles = flag.String("corpus", "arxiv-listing-2023-09-21.jsonl,arxiv-math-2025-05.jsonl,hf-daily-papers.jsonl", "files searched by -eval")
+	inputs      = flag.String("inputs", strings.Join(append(slices.Clone(embedtest.Small), embedtest.Big), ","), "training files under -data (comma-separated)")
+	corpusFiles = flag.String("corpus", strings.Join(embedtest.Small, ","), "files searched by -eval")
 	out         = flag.String("out", "", "model file to write (gzip)")
 	dim         = flag.Int("dim", 256, "vector dimensions")
 	window      = flag.Int("window", 5, "co-occurrence window (words each side)")
@@ -78,7 +76,7 @@ func main() {
 	}
 	var docs []doc
 	for _, f := range strings.Split(*inputs, ",") {
-		ds, err := readDocs(*dataDir + "/" + f)
+		ds, err := embedtest.Read(filepath.Join(*dataDir, f), 0)
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -281,39 +279,6 @@ func main() {
 		st, _ := os.Stat(*out)
 		log.Printf("wrote %s (%.1f MB)", *out, float64(st.Size())/1e6)
 	}
-}
-
-func readDocs(path string) ([]doc, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	var r io.Reader = f
-	if strings.HasSuffix(path, ".gz") {
-		zr, err := gzip.NewReader(f)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		r = zr
-	}
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 1<<20), 16<<20)
-	var out []doc
-	n := 0
-	for sc.Scan() {
-		n++
-		var d struct {
-			ID       string `json:"id"`
-			Title    string `json:"title"`
-			Abstract string `json:"abstract"`
-		}
-		if err := json.Unmarshal(sc.Bytes(), &d); err != nil {
-			return nil, fmt.Errorf("%s:%d: %w", path, n, err)
-		}
-		out = append(out, doc{d.ID, d.Title, d.Abstract})
-	}
-	return out, sc.Err()
 }
 
 func parallel(n int, fn func(i int)) {
