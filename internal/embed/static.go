@@ -394,10 +394,8 @@ func (s *Static) WithLSAShare(share float32) *Static {
 		return s
 	}
 	m := &Static{meta: s.meta, vocab: s.vocab, weight: s.weight, vecs: s.vecs, common: s.common, idf: s.idf, lsa: s.lsa}
-	m.meta.LSAShare = share
 	m.meta.Name = fmt.Sprintf("%s-share%.2f", s.meta.Name, share)
-	m.wS = float32(math.Sqrt(float64(1 - share)))
-	m.wL = float32(math.Sqrt(float64(share)))
+	m.setShare(share)
 	return m
 }
 
@@ -427,7 +425,14 @@ func NewStatic(meta StaticMeta, words []string, weights []float32, vecs [][]floa
 	for i := range words {
 		copy(s.lsa[i*ldim:(i+1)*ldim], lsa.Vecs[i]) // not normalised: row norms carry weight
 	}
-	s.wS = float32(math.Sqrt(float64(1 - meta.LSAShare)))
-	s.wL = float32(math.Sqrt(float64(meta.LSAShare)))
+	s.setShare(meta.LSAShare)
 	return s
+}
+
+// setShare scales the views so that a dot product is (1-share)·cos_SIF +
+// share·cos_LSA.
+func (s *Static) setShare(share float32) {
+	s.meta.LSAShare = share
+	s.wS = float32(math.Sqrt(float64(1 - share)))
+	s.wL = float32(math.Sqrt(float64(share)))
 }

@@ -38,7 +38,7 @@ type Metrics struct {
 // Table holds metrics per mode, overall, per split and per style.
 type Table struct {
 	Modes  []Mode
-	Splits []string // "" is all queries, then the splits, then the styles
+	Groups []string // "" is all queries, then the splits, then the styles
 	Cells  map[string]map[Mode]Metrics
 }
 
@@ -101,19 +101,19 @@ func EvaluateJudgements(ctx context.Context, svc *Service, js []Judgement) (Tabl
 	if svc.HasSemantic() {
 		modes = []Mode{ModeKeyword, ModeSemantic, ModeHybrid}
 	}
-	t := Table{Modes: modes, Splits: []string{""}, Cells: map[string]map[Mode]Metrics{}}
+	t := Table{Modes: modes, Groups: []string{""}, Cells: map[string]map[Mode]Metrics{}}
 	for _, j := range js {
-		if j.Split != "" && !slices.Contains(t.Splits, j.Split) {
-			t.Splits = append(t.Splits, j.Split)
+		if j.Split != "" && !slices.Contains(t.Groups, j.Split) {
+			t.Groups = append(t.Groups, j.Split)
 		}
 	}
 	for _, j := range js {
-		if j.Style != "" && !slices.Contains(t.Splits, styleGroup(j.Style)) {
-			t.Splits = append(t.Splits, styleGroup(j.Style))
+		if j.Style != "" && !slices.Contains(t.Groups, styleGroup(j.Style)) {
+			t.Groups = append(t.Groups, styleGroup(j.Style))
 		}
 	}
 	sums := map[string]map[Mode]*Metrics{}
-	for _, sp := range t.Splits {
+	for _, sp := range t.Groups {
 		sums[sp] = map[Mode]*Metrics{}
 		for _, m := range modes {
 			sums[sp][m] = &Metrics{}
@@ -193,7 +193,7 @@ func score(ranked, relevant []string) Metrics {
 	return m
 }
 
-// Print writes the table: one block per split, modes side by side.
+// Print writes the table: one block per group (all, splits, styles), modes side by side.
 func (t Table) Print(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(tw, "queries\tmetric\t")
@@ -201,7 +201,7 @@ func (t Table) Print(w io.Writer) error {
 		fmt.Fprintf(tw, "%s\t", m)
 	}
 	fmt.Fprintln(tw)
-	for _, sp := range t.Splits {
+	for _, sp := range t.Groups {
 		name := "all"
 		if sp != "" {
 			name = sp

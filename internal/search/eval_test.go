@@ -139,10 +139,10 @@ func TestEvaluateRelevance(t *testing.T) {
 	var b strings.Builder
 	tab.Print(&b)
 	t.Logf("\n%s", b.String())
-	if len(tab.Splits) < 6 {
-		t.Errorf("groups %q: want all, two splits and three styles", tab.Splits)
+	if len(tab.Groups) < 6 {
+		t.Errorf("groups %q: want all, two splits and three styles", tab.Groups)
 	}
-	for _, sp := range tab.Splits {
+	for _, sp := range tab.Groups {
 		kw, hy, se := tab.Cells[sp][ModeKeyword], tab.Cells[sp][ModeHybrid], tab.Cells[sp][ModeSemantic]
 		if hy.NDCG < kw.NDCG-0.01 {
 			t.Errorf("group %q: hybrid %+v ranks worse than keyword %+v", sp, hy, kw)
