@@ -7,7 +7,6 @@
 package bench
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -418,31 +417,16 @@ func importSet(ctx context.Context, o Options, src *benchdata.Source, set Set, s
 }
 
 func writeJSONL(path string, each func(func(paper.Paper) error) error, pw *progress) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return fmt.Errorf("bench: %w", err)
-	}
-	bw := bufio.NewWriterSize(f, 1<<20)
-	w := benchdata.NewJSONLWriter(bw)
 	n := int64(0)
-	err = each(func(p paper.Paper) error {
-		n++
-		if n%10000 == 0 {
-			pw.set(n)
-		}
-		return w.Write(&p)
+	return benchdata.WriteJSONLFile(path, func(emit func(paper.Paper) error) error {
+		return each(func(p paper.Paper) error {
+			n++
+			if n%10000 == 0 {
+				pw.set(n)
+			}
+			return emit(p)
+		})
 	})
-	if err == nil {
-		err = bw.Flush()
-	}
-	if e := f.Close(); err == nil {
-		err = e
-	}
-	if err != nil {
-		os.Remove(path)
-		return fmt.Errorf("bench: write %s: %w", path, err)
-	}
-	return nil
 }
 
 func removeDB(path string) {

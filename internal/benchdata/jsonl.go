@@ -99,6 +99,15 @@ func (j *JSONLWriter) Write(p *paper.Paper) error {
 // WriteFile writes n generated papers (seed as for Generate) to path as arXiv
 // snapshot JSON lines, gzipped when path ends in ".gz".
 func WriteFile(path string, src *Source, n int, seed int64) error {
+	return WriteJSONLFile(path, func(emit func(paper.Paper) error) error {
+		return Generate(src, n, seed, emit)
+	})
+}
+
+// WriteJSONLFile writes the papers that each emits to path as arXiv
+// snapshot JSON lines, gzipped when path ends in ".gz". On an error the
+// partial file is removed.
+func WriteJSONLFile(path string, each func(emit func(paper.Paper) error) error) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return fmt.Errorf("benchdata: %w", err)
@@ -111,7 +120,7 @@ func WriteFile(path string, src *Source, n int, seed int64) error {
 		w = gz
 	}
 	jw := NewJSONLWriter(w)
-	err = Generate(src, n, seed, func(p paper.Paper) error { return jw.Write(&p) })
+	err = each(func(p paper.Paper) error { return jw.Write(&p) })
 	if err == nil && gz != nil {
 		err = gz.Close()
 	}
